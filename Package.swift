@@ -1,0 +1,80 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// System libraries: a module map and a shim header each, found through pkg-config, installed from Debian.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "slurmbot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slurmbot-poller", targets: ["slurmbot-poller"]),
+        .executable(name: "slurmbot", targets: ["slurmbot"]),
+        .library(name: "SlurmKit", targets: ["SlurmKit"]),
+        .library(name: "Store", targets: ["Store"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        systemLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CSSH2", pkgConfig: "libssh2", apt: "libssh2-1-dev"),
+        systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CCairo", pkgConfig: "cairo", apt: "libcairo2-dev"),
+
+        // Pure: models and parsers for what Slurm prints. No I/O, no C.
+        .target(name: "SlurmKit"),
+        // Pure: a deterministic cluster that prints what the real commands print.
+        .target(name: "Simulation", dependencies: ["SlurmKit"]),
+        // Pure: plain-text views of stored cluster state.
+        .target(name: "Reports", dependencies: ["SlurmKit"]),
+        // SQLite history of the cluster.
+        .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
+        // Where the poll command runs: this machine, fixture files, the simulated cluster.
+        .target(name: "Remote", dependencies: ["SlurmKit", "Simulation"]),
+        // One poll: run, parse, store, record failures.
+        .target(
+            name: "Poller",
+            dependencies: ["Remote", "Store", "SlurmKit", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "slurmbot-poller",
+            dependencies: ["Poller", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "slurmbot",
+            dependencies: [
+                "Poller", "Reports", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Test support: a writer that the store tests kill with SIGKILL in the middle of a transaction.
+        .executableTarget(name: "store-crash-writer", dependencies: ["Store", "SlurmKit"], path: "Tests/StoreCrashWriter"),
+        .executableTarget(
+            name: "slurmbot-bench",
+            dependencies: ["SlurmKit", "Simulation", "Store", "Poller"],
+            path: "Benchmarks/Sources"
+        ),
+
+        .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation"]),
+        .testTarget(name: "PollerTests", dependencies: ["Poller", "Remote", "Store", "Reports", "SlurmKit"]),
+    ]
+)
+
+// The same strictness for every target we compile, set in one place.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .swiftLanguageMode(.v6),
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .treatAllWarnings(as: .error),
+    ]
+}

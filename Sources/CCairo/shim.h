@@ -1,0 +1,3 @@
+// Chart rendering to PNG.
+#pragma once
+#include <cairo/cairo.h>

@@ -1,0 +1,3 @@
+// HTTP client (Discord REST, analyst backends).
+#pragma once
+#include <curl/curl.h>

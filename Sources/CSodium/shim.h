@@ -1,0 +1,3 @@
+// Ed25519 verification for Discord interaction signatures.
+#pragma once
+#include <sodium.h>

@@ -1,0 +1,115 @@
+public import Foundation
+public import Logging
+public import Remote
+import SlurmKit
+public import Store
+
+/// One poll cycle: run the combined command, parse it, write the snapshot in one transaction, or record why not.
+///
+/// A poll that fails (source unreachable, command failed, output cut short, unreadable) is stored as a failed poll
+/// with a reason a person can read, and nothing partial is written: the previous snapshot stays the latest.
+public struct Poller: Sendable {
+    public let runner: any CommandRunner
+    public let database: Database
+    public let cluster: String
+    public let timeout: Duration
+    public let retentionDays: Int
+    public let logger: Logger
+
+    public init(
+        runner: any CommandRunner, database: Database, cluster: String, timeout: Duration = .seconds(30),
+        retentionDays: Int = 90, logger: Logger
+    ) {
+        self.runner = runner
+        self.database = database
+        self.cluster = cluster
+        self.timeout = timeout
+        self.retentionDays = retentionDays
+        self.logger = logger
+    }
+
+    /// What one poll did.
+    public enum Outcome: Sendable {
+        case stored(SnapshotWriteSummary, nodes: Int, jobs: Int, notes: [String])
+        case failed(reason: String)
+
+        public var succeeded: Bool {
+            if case .stored = self { true } else { false }
+        }
+    }
+
+    /// Polls once. Never throws for a failed poll; throws only when even the failure cannot be recorded.
+    /// - Parameter now: the poll's time (Unix seconds); the wall clock unless a backfill steps through the past.
+    public func pollOnce(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Outcome {
+        let stopwatch = ContinuousClock.now
+        let nonce = Poller.makeNonce()
+        let output: CommandOutput
+        do {
+            output = try await runner.run(PollScript.script(nonce: nonce), timeout: timeout)
+        } catch {
+            return try await recordFailure(
+                "\(runner.sourceDescription): \(error.description)", startedAt: now, since: stopwatch)
+        }
+        let snapshot: ClusterSnapshot
+        do {
+            snapshot = try SnapshotParser.parse(
+                stdout: output.stdout, stderr: output.stderr, nonce: nonce, fallbackTime: now)
+        } catch {
+            var reason = error.description
+            if output.status != 0, case .truncated = error { reason += "; exit status \(output.status)" }
+            return try await recordFailure(reason, startedAt: now, since: stopwatch)
+        }
+        let durationMS = Poller.milliseconds(since: stopwatch)
+        let cluster = self.cluster
+        let source = runner.sourceDescription
+        let retentionCutoff = Int64(retentionDays) * 86_400
+        do {
+            let summary = try await database.run { connection in
+                let previous = try connection.latestPoll(cluster: cluster)
+                let summary = try connection.recordSnapshot(
+                    snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS)
+                // Prune once an hour, on the first poll of each hour.
+                if previous.map({ $0.startedAt / 3600 != now / 3600 }) ?? false {
+                    _ = try connection.prune(before: snapshot.takenAt - retentionCutoff)
+                }
+                return summary
+            }
+            logger.info(
+                "poll stored",
+                metadata: [
+                    "cluster": "\(cluster)", "nodes": "\(snapshot.nodes.count)", "jobs": "\(snapshot.jobs.count)",
+                    "nodes_changed": "\(summary.nodesChanged)", "intervals_opened": "\(summary.intervalsOpened)",
+                ])
+            for note in snapshot.notes { logger.notice("\(note)") }
+            return .stored(summary, nodes: snapshot.nodes.count, jobs: snapshot.jobs.count, notes: snapshot.notes)
+        } catch let error as StoreError {
+            return try await recordFailure(error.description, startedAt: now, since: stopwatch)
+        }
+    }
+
+    private func recordFailure(_ reason: String, startedAt: Int64, since stopwatch: ContinuousClock.Instant)
+        async throws -> Outcome
+    {
+        let durationMS = Poller.milliseconds(since: stopwatch)
+        logger.error("poll failed", metadata: ["cluster": "\(cluster)", "reason": "\(reason)"])
+        let cluster = self.cluster
+        let source = runner.sourceDescription
+        try await database.run { connection in
+            try connection.recordFailedPoll(
+                cluster: cluster, source: source, startedAt: startedAt, durationMS: durationMS, error: reason)
+        }
+        return .failed(reason: reason)
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// 16 random letters and digits: markers no job name can guess.
+    static func makeNonce() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}

@@ -1,0 +1,45 @@
+/// What a command printed and how it ended.
+public struct CommandOutput: Sendable, Hashable {
+    public var stdout: String
+    public var stderr: String
+    public var status: Int32
+
+    public init(stdout: String, stderr: String = "", status: Int32 = 0) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.status = status
+    }
+}
+
+/// Why a command could not be run to the end; the message is for people and never contains secrets.
+public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
+    case timedOut(seconds: Double)
+    case launchFailed(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let seconds): "the command did not finish within \(Int(seconds.rounded())) s and was stopped"
+        case .launchFailed(let detail): "could not start the command: \(detail)"
+        case .unavailable(let detail): detail
+        }
+    }
+}
+
+/// Runs the poll command somewhere: this machine, a head node over SSH, a fixture directory, a simulated cluster.
+///
+/// One call is one exec; implementations never run blocking work on Swift's cooperative pool.
+public protocol CommandRunner: Sendable {
+    /// Where the command runs, for logs and the `polls.source` column (never with credentials).
+    var sourceDescription: String { get }
+
+    /// Runs `command` with `sh`, stopping it after `timeout`.
+    func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandOutput
+}
+
+extension Duration {
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

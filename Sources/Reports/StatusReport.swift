@@ -1,0 +1,182 @@
+public import Foundation
+public import SlurmKit
+
+/// A plain-text status of one cluster, read back from the store: the demo prints it, and it proves the record
+/// holds what `/status` will need.
+public struct StatusReport: Sendable {
+    /// One poll attempt, as the report needs it.
+    public struct Poll: Sendable {
+        public var time: Int64
+        public var ok: Bool
+        public var error: String?
+
+        public init(time: Int64, ok: Bool, error: String? = nil) {
+            self.time = time
+            self.ok = ok
+            self.error = error
+        }
+    }
+
+    public var cluster: String
+    public var now: Int64
+    public var timeZone: TimeZone
+    public var slurmVersion: String?
+    /// The newest successful poll's snapshot time.
+    public var snapshotTime: Int64?
+    public var latestPoll: Poll?
+    public var failuresSinceSuccess: Int
+    public var usage: [PartitionUsage]
+    public var partitions: [Partition]
+    public var nodes: [Node]
+    public var jobs: [Job]
+    /// A poll older than this many seconds is called stale.
+    public var staleAfter: Int64
+
+    public init(
+        cluster: String, now: Int64, timeZone: TimeZone, slurmVersion: String? = nil, snapshotTime: Int64?,
+        latestPoll: Poll?, failuresSinceSuccess: Int, usage: [PartitionUsage], partitions: [Partition],
+        nodes: [Node], jobs: [Job], staleAfter: Int64 = 900
+    ) {
+        self.cluster = cluster
+        self.now = now
+        self.timeZone = timeZone
+        self.slurmVersion = slurmVersion
+        self.snapshotTime = snapshotTime
+        self.latestPoll = latestPoll
+        self.failuresSinceSuccess = failuresSinceSuccess
+        self.usage = usage
+        self.partitions = partitions
+        self.nodes = nodes
+        self.jobs = jobs
+        self.staleAfter = staleAfter
+    }
+
+    public func render() -> String {
+        var lines: [String] = []
+        guard let snapshotTime else {
+            lines.append("Cluster \(cluster): no successful poll yet.")
+            if let poll = latestPoll, let error = poll.error {
+                lines.append("Last attempt \(ago(poll.time)) failed: \(error)")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        var header = "Cluster \(cluster), as of \(clockTime(snapshotTime)) (\(ago(snapshotTime)))"
+        if let slurmVersion { header += ", \(slurmVersion)" }
+        lines.append(header)
+        if now - snapshotTime > staleAfter { lines.append("WARNING: data is stale (older than \(staleAfter / 60) min).") }
+        if let poll = latestPoll, !poll.ok {
+            lines.append(
+                "WARNING: the last \(failuresSinceSuccess) poll(s) failed; latest \(ago(poll.time)): \(poll.error ?? "unknown")")
+        }
+        lines.append("")
+        lines.append(contentsOf: partitionTable())
+        lines.append("")
+        lines.append(contentsOf: unavailableNodes())
+        lines.append(contentsOf: freeGPUs())
+        lines.append(contentsOf: pendingSummary())
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func partitionTable() -> [String] {
+        let defaults = Set(partitions.filter(\.isDefault).map(\.name))
+        var rows: [[String]] = [["PARTITION", "NODES", "IDLE", "MIXED", "ALLOC", "DRAIN", "DOWN", "OTHER", "CPUS", "GPUS", "RUN", "PEND"]]
+        let order = Dictionary(uniqueKeysWithValues: partitions.enumerated().map { ($1.name, $0) })
+        let sorted = usage.sorted { lhs, rhs in
+            let left = lhs.partition == PartitionUsage.allPartitions ? Int.max : order[lhs.partition] ?? Int.max - 1
+            let right = rhs.partition == PartitionUsage.allPartitions ? Int.max : order[rhs.partition] ?? Int.max - 1
+            return left != right ? left < right : lhs.partition < rhs.partition
+        }
+        for item in sorted {
+            let name = item.partition == PartitionUsage.allPartitions
+                ? "(all)" : item.partition + (defaults.contains(item.partition) ? "*" : "")
+            rows.append([
+                name, "\(item.nodesTotal)", "\(item.nodes(.idle))", "\(item.nodes(.mixed))", "\(item.nodes(.allocated))",
+                "\(item.nodes(.draining) + item.nodes(.drained))", "\(item.nodes(.down))",
+                "\(item.nodes(.reserved) + item.nodes(.other))",
+                "\(item.cpusAllocated)/\(item.cpusTotal)",
+                item.gpusTotal > 0 ? "\(item.gpusUsed)/\(item.gpusTotal)" : "-",
+                "\(item.jobsRunning)", "\(item.jobsPending)",
+            ])
+        }
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, text in
+                column == 0 ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - text.count) + text
+            }.joined(separator: "  ")
+        }
+    }
+
+    private func unavailableNodes() -> [String] {
+        let troubled = nodes.filter {
+            [.down, .drained, .draining].contains($0.state.category) || $0.state.has(.notResponding)
+        }
+        guard !troubled.isEmpty else { return ["All nodes are up."] }
+        var lines = ["Nodes out of service (\(troubled.count)):"]
+        for node in troubled.prefix(20) {
+            var text = "  \(node.name)  \(node.state)"
+            if let reason = node.reason {
+                text += ": \(reason.text)"
+                var who: [String] = []
+                if let user = reason.user { who.append("by \(user)") }
+                if let time = reason.time { who.append("since \(dayTime(time))") }
+                if !who.isEmpty { text += " (\(who.joined(separator: " ")))" }
+            }
+            lines.append(text)
+        }
+        if troubled.count > 20 { lines.append("  … and \(troubled.count - 20) more: \(Hostlist.compress(troubled.dropFirst(20).map(\.name)))") }
+        return lines
+    }
+
+    private func freeGPUs() -> [String] {
+        let gpuNodes = nodes.filter { $0.gpusTotal > 0 }
+        guard !gpuNodes.isEmpty else { return [] }
+        var byType: [String: (free: Int, total: Int)] = [:]
+        for node in gpuNodes {
+            let type = node.gres.gpuTypes.first ?? "gpu"
+            let free = node.state.acceptsNewJobs ? node.gpusFree : 0
+            byType[type, default: (0, 0)].free += free
+            byType[type, default: (0, 0)].total += node.gpusTotal
+        }
+        let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \($0.uppercased()) \(byType[$0]!.total) free" }
+        var line = "GPUs: " + parts.joined(separator: ", ")
+        if let best = gpuNodes.filter(\.state.acceptsNewJobs).max(by: { $0.gpusFree < $1.gpusFree }), best.gpusFree > 0 {
+            line += "; \(best.name) has \(best.gpusFree) free"
+        }
+        return [line]
+    }
+
+    private func pendingSummary() -> [String] {
+        let pending = jobs.filter(\.state.isPending)
+        guard !pending.isEmpty else { return ["No jobs waiting."] }
+        var counts: [String: Int] = [:]
+        for job in pending { counts[JobReason.words(for: job.reason.code), default: 0] += 1 }
+        let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return ["\(pending.count) jobs waiting:"] + ranked.map { "  \($0.value)  \($0.key)" }
+    }
+
+    private func clockTime(_ time: Int64) -> String {
+        format(time, "yyyy-MM-dd HH:mm zzz")
+    }
+
+    private func dayTime(_ time: Int64) -> String {
+        format(time, "EEE HH:mm")
+    }
+
+    private func format(_ time: Int64, _ pattern: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = pattern
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+    }
+
+    /// "just now", "4 min ago", "3 h 5 min ago", "2 days ago".
+    public func ago(_ time: Int64) -> String {
+        let seconds = now - time
+        if seconds < 60 { return seconds < 0 ? "in the future" : "just now" }
+        if seconds < 3600 { return "\(seconds / 60) min ago" }
+        if seconds < 86_400 { return "\(seconds / 3600) h \(seconds / 60 % 60) min ago" }
+        return "\(seconds / 86_400) days ago"
+    }
+}

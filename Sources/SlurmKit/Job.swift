@@ -1,0 +1,82 @@
+/// One line of `squeue -t all` in the format of `JobParser.format`.
+public struct Job: Sendable, Hashable {
+    /// The id as shown (`123`, `123_4`, `123_[5-10%2]`, `123+1`).
+    public var displayID: String
+    /// The unique job id (`%A`); the key every table uses.
+    public var jobID: Int
+    public var arrayJobID: Int?
+    /// `4` for a task, `5-10%2` for the pending remainder of an array.
+    public var arrayTask: String?
+    public var hetJobID: Int?
+    public var hetOffset: Int?
+    public var name: String
+    public var user: String
+    public var account: String?
+    public var partition: String
+    public var qos: String?
+    public var state: JobState
+    public var reason: JobReason
+    public var elapsed: SlurmDuration
+    public var timeLimit: SlurmDuration
+    public var timeLeft: SlurmDuration
+    public var nodeCount: Int
+    public var cpus: Int
+    /// Memory requested per node (or per CPU when `memoryPerCPU`), in MB.
+    public var memoryMB: Int?
+    public var memoryPerCPU: Bool
+    /// GRES asked per node (`gpu:a100:2`).
+    public var gres: [Gres]
+    public var nodeList: String?
+    public var submitTime: Int64?
+    public var startTime: Int64?
+    public var endTime: Int64?
+    public var priority: Int?
+    public var dependency: String?
+    public var reservation: String?
+
+    public init(
+        displayID: String, jobID: Int, arrayJobID: Int? = nil, arrayTask: String? = nil, hetJobID: Int? = nil,
+        hetOffset: Int? = nil, name: String, user: String, account: String? = nil, partition: String,
+        qos: String? = nil, state: JobState, reason: JobReason = JobReason(parsing: "None"),
+        elapsed: SlurmDuration = .seconds(0), timeLimit: SlurmDuration = .unlimited,
+        timeLeft: SlurmDuration = .unknown("N/A"), nodeCount: Int = 1, cpus: Int = 1, memoryMB: Int? = nil,
+        memoryPerCPU: Bool = false, gres: [Gres] = [], nodeList: String? = nil, submitTime: Int64? = nil,
+        startTime: Int64? = nil, endTime: Int64? = nil, priority: Int? = nil, dependency: String? = nil,
+        reservation: String? = nil
+    ) {
+        self.displayID = displayID
+        self.jobID = jobID
+        self.arrayJobID = arrayJobID
+        self.arrayTask = arrayTask
+        self.hetJobID = hetJobID
+        self.hetOffset = hetOffset
+        self.name = name
+        self.user = user
+        self.account = account
+        self.partition = partition
+        self.qos = qos
+        self.state = state
+        self.reason = reason
+        self.elapsed = elapsed
+        self.timeLimit = timeLimit
+        self.timeLeft = timeLeft
+        self.nodeCount = nodeCount
+        self.cpus = cpus
+        self.memoryMB = memoryMB
+        self.memoryPerCPU = memoryPerCPU
+        self.gres = gres
+        self.nodeList = nodeList
+        self.submitTime = submitTime
+        self.startTime = startTime
+        self.endTime = endTime
+        self.priority = priority
+        self.dependency = dependency
+        self.reservation = reservation
+    }
+
+    /// GPUs this job holds in total (per-node request times nodes).
+    public var gpus: Int { gres.gpuCount * max(1, nodeCount) }
+
+    /// Whether this line stands for several not-yet-started array tasks (`123_[5-10%2]`).
+    public var isPendingArrayRemainder: Bool { arrayTask?.contains(where: { !$0.isNumber }) ?? false }
+}

@@ -1,0 +1,82 @@
+/// One partition as `scontrol show partition -o` describes it.
+public struct Partition: Sendable, Hashable {
+    public var name: String
+    /// `UP`, `DOWN`, `DRAIN`, `INACTIVE`, or whatever a newer Slurm prints.
+    public var state: String
+    public var isDefault: Bool
+    /// The host list exactly as Slurm printed it.
+    public var nodeList: String
+    /// The host list expanded; empty when it could not be read (see `nodeListError`).
+    public var nodes: [String]
+    public var nodeListError: String?
+    public var totalCPUs: Int
+    public var totalNodes: Int
+    public var maxTime: SlurmDuration
+    public var defaultTime: SlurmDuration?
+    public var qos: String?
+    public var priorityTier: Int
+    public var tres: [String: String]
+    public var hidden: Bool
+
+    public init(
+        name: String, state: String = "UP", isDefault: Bool = false, nodeList: String, totalCPUs: Int = 0,
+        totalNodes: Int? = nil, maxTime: SlurmDuration = .unlimited, defaultTime: SlurmDuration? = nil,
+        qos: String? = nil, priorityTier: Int = 1, tres: [String: String] = [:], hidden: Bool = false
+    ) {
+        self.name = name
+        self.state = state
+        self.isDefault = isDefault
+        self.nodeList = nodeList
+        do {
+            self.nodes = try Hostlist.expand(nodeList)
+            self.nodeListError = nil
+        } catch {
+            self.nodes = []
+            self.nodeListError = error.description
+        }
+        self.totalCPUs = totalCPUs
+        self.totalNodes = totalNodes ?? nodes.count
+        self.maxTime = maxTime
+        self.defaultTime = defaultTime
+        self.qos = qos
+        self.priorityTier = priorityTier
+        self.tres = tres
+        self.hidden = hidden
+    }
+
+    public var isUp: Bool { state == "UP" }
+}
+
+/// Reads `scontrol -o show partition`.
+public enum PartitionParser {
+    public static func parse(_ text: String) -> [Partition] {
+        parse(Substring(text))
+    }
+
+    public static func parse(_ text: Substring) -> [Partition] {
+        var partitions: [Partition] = []
+        for line in text.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("PartitionName=") else { continue }
+            let record = ScontrolRecord(line: trimmed)
+            guard let name = record.present("PartitionName") else { continue }
+            partitions.append(
+                Partition(
+                    name: name,
+                    state: record["State"] ?? "UNKNOWN",
+                    isDefault: record["Default"] == "YES",
+                    nodeList: record.present("Nodes") ?? "",
+                    totalCPUs: record.int("TotalCPUs") ?? 0,
+                    totalNodes: record.int("TotalNodes"),
+                    maxTime: SlurmDuration(parsing: record["MaxTime"] ?? "UNLIMITED"),
+                    defaultTime: record.present("DefaultTime").map(SlurmDuration.init(parsing:)),
+                    qos: record.present("QoS"),
+                    priorityTier: record.int("PriorityTier") ?? 1,
+                    tres: TRES.parse(record["TRES"] ?? ""),
+                    hidden: record["Hidden"] == "YES"
+                )
+            )
+        }
+        return partitions
+    }
+}

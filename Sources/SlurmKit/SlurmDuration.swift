@@ -1,0 +1,67 @@
+/// A time limit or elapsed time as Slurm prints it: `D-HH:MM:SS`, `HH:MM:SS`, `MM:SS`, or a word.
+public enum SlurmDuration: Sendable, Hashable, CustomStringConvertible {
+    case seconds(Int)
+    /// `UNLIMITED` or `INFINITE`.
+    case unlimited
+    /// `N/A`, `NOT_SET`, `INVALID`, `Partition_Limit` and the like: kept verbatim, never guessed.
+    case unknown(String)
+
+    public init(parsing text: some StringProtocol) {
+        let trimmed = text.trimmingSpaces()
+        switch trimmed {
+        case "UNLIMITED", "INFINITE", "infinite", "unlimited": self = .unlimited
+        default: self = SlurmDuration.clockSeconds(trimmed).map(SlurmDuration.seconds) ?? .unknown(trimmed)
+        }
+    }
+
+    /// Seconds, when the duration is finite.
+    public var seconds: Int? {
+        if case .seconds(let value) = self { value } else { nil }
+    }
+
+    /// Slurm's own spelling, so fixtures and the simulated cluster print what Slurm prints.
+    public var description: String {
+        switch self {
+        case .unlimited: "UNLIMITED"
+        case .unknown(let text): text
+        case .seconds(let total): SlurmDuration.format(total)
+        }
+    }
+
+    /// `1-02:03:04`, `2:03:04`, `3:04` as squeue prints elapsed times.
+    public static func format(_ total: Int) -> String {
+        let days = total / 86_400
+        let hours = total / 3600 % 24
+        let minutes = total / 60 % 60
+        let seconds = total % 60
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        if days > 0 { return "\(days)-\(two(hours)):\(two(minutes)):\(two(seconds))" }
+        if hours > 0 { return "\(hours):\(two(minutes)):\(two(seconds))" }
+        return "\(minutes):\(two(seconds))"
+    }
+
+    private static func clockSeconds(_ text: String) -> Int? {
+        var days = 0
+        var clock = Substring(text)
+        if let dash = text.firstIndex(of: "-") {
+            guard let d = Int(text[..<dash]), d >= 0 else { return nil }
+            days = d
+            clock = text[text.index(after: dash)...]
+        }
+        let parts = clock.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count) else { return nil }
+        var values: [Int] = []
+        for part in parts {
+            guard !part.isEmpty, part.utf8.allSatisfy(isDigit), let value = Int(part) else { return nil }
+            values.append(value)
+        }
+        let seconds: Int
+        switch values.count {
+        case 3: seconds = values[0] * 3600 + values[1] * 60 + values[2]
+        // With a day part, "D-HH" and "D-HH:MM" count hours first, as in sbatch --time.
+        case 2: seconds = days > 0 ? values[0] * 3600 + values[1] * 60 : values[0] * 60 + values[1]
+        default: seconds = days > 0 ? values[0] * 3600 : values[0] * 60
+        }
+        return days * 86_400 + seconds
+    }
+}

@@ -1,0 +1,128 @@
+/// Turns what the poll script printed into a `ClusterSnapshot`, or says precisely why it cannot.
+public enum SnapshotParser {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The output stopped before the script's final marker: a dropped connection or a killed command.
+        case truncated(lastSection: String?)
+        case missingSection(String)
+        case sectionFailed(section: String, status: Int32, stderr: String)
+        case unreadable(section: String, detail: String)
+
+        public var description: String {
+            switch self {
+            case .truncated(let last):
+                "output ended early" + (last.map { " inside the \($0) section" } ?? "") + " (connection dropped?)"
+            case .missingSection(let name):
+                "the \(name) section is missing from the output"
+            case .sectionFailed(let section, let status, let stderr):
+                "the \(section) command failed with status \(status)" + (stderr.isEmpty ? "" : ": \(stderr)")
+            case .unreadable(let section, let detail):
+                "the \(section) section could not be read: \(detail)"
+            }
+        }
+    }
+
+    /// Parses the combined output.
+    /// - Parameters:
+    ///   - stdout: everything the script printed on standard output.
+    ///   - stderr: its standard error, quoted (shortened) when a section fails.
+    ///   - nonce: the nonce the script was built with; lines with other markers are plain content.
+    ///   - fallbackTime: the poller's own clock, used only if the head did not report its time.
+    /// - Throws: `SnapshotParser.Failure` when a required section is missing, failed, truncated or unreadable.
+    public static func parse(stdout: String, stderr: String, nonce: String, fallbackTime: Int64) throws(Failure)
+        -> ClusterSnapshot
+    {
+        let mark = PollScript.marker(nonce: nonce)
+        var sections: [String: (text: Substring, status: Int32)] = [:]
+        var current: (name: String, start: String.Index)?
+        var sawDone = false
+        var index = stdout.startIndex
+        while index < stdout.endIndex {
+            let lineEnd = stdout[index...].firstIndex(of: "\n") ?? stdout.endIndex
+            let line = stdout[index..<lineEnd]
+            if line.hasPrefix(mark) {
+                let words = line.dropFirst(mark.count).split(separator: " ")
+                if words.first == "begin", words.count == 2 {
+                    current = (String(words[1]), lineEnd < stdout.endIndex ? stdout.index(after: lineEnd) : lineEnd)
+                } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
+                    sections[open.name] = (stdout[open.start..<index], Int32(words[2]) ?? -1)
+                    current = nil
+                } else if words.first == "done" {
+                    sawDone = true
+                }
+            }
+            index = lineEnd < stdout.endIndex ? stdout.index(after: lineEnd) : lineEnd
+        }
+        if let open = current { throw .truncated(lastSection: open.name) }
+        if !sawDone { throw .truncated(lastSection: nil) }
+
+        let errorText = shorten(stderr)
+        func required(_ section: PollScript.Section) throws(Failure) -> Substring {
+            guard let found = sections[section.rawValue] else { throw .missingSection(section.rawValue) }
+            guard found.status == 0 else {
+                throw .sectionFailed(section: section.rawValue, status: found.status, stderr: errorText)
+            }
+            return found.text
+        }
+
+        let meta = try parseMeta(required(.meta))
+        let clock = meta["utc_offset"].flatMap(SlurmClock.init(offsetText:)) ?? SlurmClock(utcOffset: 0)
+        let takenAt = meta["now"].flatMap { Int64($0) } ?? fallbackTime
+        var notes: [String] = []
+        if meta["utc_offset"] == nil { notes.append("head node did not report its time zone; assuming UTC") }
+
+        let nodeText = try required(.nodes)
+        let nodes = NodeParser.parse(nodeText, clock: clock)
+        if nodes.isEmpty {
+            throw .unreadable(section: "nodes", detail: "no NodeName= records in \(lineCount(nodeText)) lines")
+        }
+        let partitionText = try required(.partitions)
+        let partitions = PartitionParser.parse(partitionText)
+        if partitions.isEmpty {
+            throw .unreadable(section: "partitions", detail: "no PartitionName= records")
+        }
+        for partition in partitions {
+            if let error = partition.nodeListError { notes.append("partition \(partition.name): \(error)") }
+        }
+        let jobResult = JobParser.parse(try required(.jobs), clock: clock)
+        if jobResult.malformedLines > 0 {
+            notes.append("\(jobResult.malformedLines) squeue lines could not be read and were skipped")
+        }
+
+        var accounting: [AccountingRecord]?
+        if let found = sections[PollScript.Section.accounting.rawValue] {
+            if found.status == 0 {
+                accounting = AccountingParser.parse(found.text, clock: clock)
+            } else {
+                notes.append("accounting unavailable (sacct status \(found.status))")
+            }
+        } else {
+            notes.append("accounting section missing")
+        }
+
+        return ClusterSnapshot(
+            takenAt: takenAt, clock: clock, host: meta["host"], slurmVersion: meta["version"], nodes: nodes,
+            partitions: partitions, jobs: jobResult.jobs, accounting: accounting, notes: notes
+        )
+    }
+
+    private static func parseMeta(_ text: Substring) -> [String: String] {
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let value = line[line.index(after: equals)...].trimmingSpaces()
+            if !value.isEmpty { values[String(line[..<equals])] = value }
+        }
+        return values
+    }
+
+    private static func lineCount(_ text: Substring) -> Int {
+        text.split(separator: "\n").count
+    }
+
+    /// The first lines of stderr, for an error message a person reads; never the whole stream.
+    static func shorten(_ text: String) -> String {
+        let lines = text.split(separator: "\n").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let joined = lines.prefix(3).joined(separator: " / ")
+        return joined.count > 300 ? String(joined.prefix(300)) + "…" : joined
+    }
+}

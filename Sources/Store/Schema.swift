@@ -1,0 +1,167 @@
+/// The database schema as numbered, forward-only migrations.
+///
+/// The version lives in `PRAGMA user_version`. A migration is never edited once released: changes come as a new
+/// entry. Every row is keyed by cluster so one database serves several clusters.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: the history model: polls, nodes (registry and current state), node_intervals written on change,
+        // partitions, partition_samples per poll, jobs lifecycle.
+        """
+        CREATE TABLE polls (
+            id INTEGER PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            snapshot_at INTEGER,
+            ok INTEGER NOT NULL,
+            error TEXT,
+            source TEXT NOT NULL,
+            slurm_version TEXT,
+            node_count INTEGER,
+            job_count INTEGER,
+            notes TEXT
+        );
+        CREATE INDEX polls_by_time ON polls(cluster, started_at);
+        CREATE INDEX polls_ok_by_time ON polls(cluster, ok, snapshot_at);
+
+        CREATE TABLE nodes (
+            cluster TEXT NOT NULL,
+            name TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            gone_at INTEGER,
+            fingerprint INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            category TEXT NOT NULL,
+            cpus_alloc INTEGER NOT NULL,
+            cpus_total INTEGER NOT NULL,
+            cpus_effective INTEGER NOT NULL,
+            cpu_load REAL,
+            memory_mb INTEGER NOT NULL,
+            memory_alloc_mb INTEGER NOT NULL,
+            memory_free_mb INTEGER,
+            gres TEXT NOT NULL,
+            gres_used TEXT,
+            gpus_total INTEGER NOT NULL,
+            gpus_used INTEGER NOT NULL,
+            features TEXT NOT NULL,
+            partitions TEXT NOT NULL,
+            reason TEXT,
+            reason_user TEXT,
+            reason_time INTEGER,
+            last_busy INTEGER,
+            boot_time INTEGER,
+            PRIMARY KEY (cluster, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE node_intervals (
+            id INTEGER PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            node TEXT NOT NULL,
+            state TEXT NOT NULL,
+            category TEXT NOT NULL,
+            reason TEXT,
+            since INTEGER NOT NULL,
+            until INTEGER
+        );
+        CREATE INDEX node_intervals_by_node ON node_intervals(cluster, node, since);
+        CREATE INDEX node_intervals_by_time ON node_intervals(cluster, since);
+        CREATE UNIQUE INDEX node_intervals_open ON node_intervals(cluster, node) WHERE until IS NULL;
+
+        CREATE TABLE partitions (
+            cluster TEXT NOT NULL,
+            name TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            gone_at INTEGER,
+            state TEXT NOT NULL,
+            is_default INTEGER NOT NULL,
+            node_list TEXT NOT NULL,
+            total_cpus INTEGER NOT NULL,
+            total_nodes INTEGER NOT NULL,
+            max_time INTEGER,
+            priority_tier INTEGER NOT NULL,
+            qos TEXT,
+            PRIMARY KEY (cluster, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE partition_samples (
+            cluster TEXT NOT NULL,
+            partition TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            nodes_total INTEGER NOT NULL,
+            idle INTEGER NOT NULL,
+            mixed INTEGER NOT NULL,
+            allocated INTEGER NOT NULL,
+            draining INTEGER NOT NULL,
+            drained INTEGER NOT NULL,
+            down INTEGER NOT NULL,
+            reserved INTEGER NOT NULL,
+            other INTEGER NOT NULL,
+            cpus_alloc INTEGER NOT NULL,
+            cpus_total INTEGER NOT NULL,
+            memory_alloc_mb INTEGER NOT NULL,
+            memory_total_mb INTEGER NOT NULL,
+            gpus_used INTEGER NOT NULL,
+            gpus_total INTEGER NOT NULL,
+            jobs_running INTEGER NOT NULL,
+            jobs_pending INTEGER NOT NULL,
+            PRIMARY KEY (cluster, partition, at)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE jobs (
+            cluster TEXT NOT NULL,
+            job_id INTEGER NOT NULL,
+            fingerprint INTEGER NOT NULL,
+            display_id TEXT NOT NULL,
+            array_job_id INTEGER,
+            array_task TEXT,
+            het_job_id INTEGER,
+            het_offset INTEGER,
+            name TEXT NOT NULL,
+            user TEXT NOT NULL,
+            account TEXT,
+            partition TEXT NOT NULL,
+            qos TEXT,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            submit_time INTEGER,
+            start_time INTEGER,
+            end_time INTEGER,
+            time_limit INTEGER,
+            node_count INTEGER NOT NULL,
+            cpus INTEGER NOT NULL,
+            memory_mb INTEGER,
+            gres TEXT NOT NULL,
+            gpus INTEGER NOT NULL,
+            node_list TEXT,
+            priority INTEGER,
+            dependency TEXT,
+            first_seen INTEGER NOT NULL,
+            gone_at INTEGER,
+            final_state TEXT,
+            exit_code INTEGER,
+            exit_signal INTEGER,
+            ended_at INTEGER,
+            PRIMARY KEY (cluster, job_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX jobs_open ON jobs(cluster, gone_at);
+        CREATE INDEX jobs_by_user ON jobs(cluster, user, submit_time);
+        CREATE INDEX jobs_by_partition ON jobs(cluster, partition, state);
+        CREATE INDEX jobs_by_end ON jobs(cluster, ended_at);
+        """
+    ]
+
+    /// Brings the database to the newest schema, one migration per transaction.
+    /// - Throws: `StoreError.schemaTooNew` when a newer slurmbot already migrated this file.
+    static func migrate(_ connection: Connection) throws {
+        let current = try connection.userVersion
+        if current > migrations.count { throw StoreError.schemaTooNew(found: current, known: migrations.count) }
+        for version in current..<migrations.count {
+            try connection.transaction {
+                try connection.execute(migrations[version])
+                try connection.execute("PRAGMA user_version = \(version + 1)")
+            }
+        }
+    }
+}

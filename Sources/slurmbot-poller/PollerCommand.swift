@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Poller
+import Remote
+import Simulation
+import Store
+
+@main
+struct PollerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurmbot-poller",
+        abstract: "Poll a Slurm cluster once (or every N seconds) and record the snapshot in the database.",
+        discussion: """
+            Each poll runs one combined command (scontrol, squeue, sacct) and writes everything it learned in one
+            transaction. A failed poll is recorded with its reason and the exit status says so.
+
+            Options fall back to the environment and a .env file: SLURM_SOURCE, SLURMBOT_DB, SLURMBOT_CLUSTER,
+            CHECK_INTERVAL, SLURM_SSH_TIMEOUT, SLURMBOT_RETENTION_DAYS (see .env.example).
+
+            Exit status: 0 stored, 1 poll failed (recorded), 2 bad usage or configuration, 3 database unusable,
+            75 another poller holds the lock (this run skipped).
+            """
+    )
+
+    @Option(help: "Where to poll: simulated, local (run the commands here), or fixture:DIR. Default: $SLURM_SOURCE.")
+    var source: String?
+
+    @Option(help: "SQLite database path. Default: $SLURMBOT_DB or data/slurmbot.db.")
+    var db: String?
+
+    @Option(help: "Cluster name stored with every row. Default: $SLURMBOT_CLUSTER or 'default'.")
+    var cluster: String?
+
+    @Option(help: "Keep polling every SECONDS instead of once (for example $CHECK_INTERVAL).")
+    var every: Int?
+
+    @Option(help: "Simulated source only: fill the past HOURS of history, one poll per --interval, then stop.")
+    var backfill: Int?
+
+    @Option(help: "Seconds between polls of a backfill.")
+    var interval: Int = 300
+
+    @Option(help: "Seconds before the poll command is stopped. Default: $SLURM_SSH_TIMEOUT or 30.")
+    var timeout: Int?
+
+    @Flag(help: "Print only errors.")
+    var quiet = false
+
+    func run() async throws {
+        let settings = Settings()
+        let level: Logger.Level = quiet ? .error : backfill != nil ? .warning : .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "slurmbot.poller")
+        let setup: PollSetup
+        do {
+            setup = try PollSetup(
+                settings: settings, source: source, db: db, cluster: cluster, timeout: timeout, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("slurmbot-poller: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let hours = backfill {
+            guard setup.isSimulated else {
+                FileHandle.standardError.write(Data("slurmbot-poller: --backfill needs --source simulated\n".utf8))
+                throw ExitCode(2)
+            }
+            guard hours > 0, interval > 0 else { throw ValidationError("--backfill and --interval must be positive") }
+            let lock = try setup.lock()
+            let result = try await setup.backfill(hours: hours, interval: interval, progress: !quiet)
+            withExtendedLifetime(lock) {}
+            throw ExitCode(result.failed == 0 ? 0 : 1)
+        }
+        if let every {
+            guard every > 0 else { throw ValidationError("--every must be positive") }
+            while true {
+                _ = try await setup.pollWithLock()
+                try await Task.sleep(for: .seconds(every))
+            }
+        }
+        throw ExitCode(try await setup.pollWithLock())
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct SlurmbotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurmbot",
+        abstract: "slurmbot: a Slurm cluster, seen from Discord.",
+        subcommands: [DemoCommand.self, StatusCommand.self]
+    )
+}
