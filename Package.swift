@@ -61,10 +61,14 @@ let package = Package(
             path: "Benchmarks/Sources"
         ),
 
-        .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit"]),
+        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation"]),
-        .testTarget(name: "PollerTests", dependencies: ["Poller", "Remote", "Store", "Reports", "SlurmKit"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),
+        .testTarget(
+            name: "PollerTests",
+            dependencies: ["Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport"]
+        ),
     ]
 )
 

@@ -27,9 +27,13 @@ public struct AccountingRecord: Sendable, Hashable {
 public enum AccountingParser {
     public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End"
 
-    public static func parse(_ text: some StringProtocol, clock: SlurmClock) -> [AccountingRecord] {
+    public static func parse(_ text: String, clock: SlurmClock) -> [AccountingRecord] {
+        parse(Substring(text), clock: clock)
+    }
+
+    public static func parse(_ text: Substring, clock: SlurmClock) -> [AccountingRecord] {
         var records: [AccountingRecord] = []
-        for line in text.split(separator: "\n") {
+        for line in lines(text) {
             let columns = line.split(separator: "|", omittingEmptySubsequences: false)
             guard columns.count >= 6, let jobID = Int(columns[0]) else { continue }
             let codes = columns[3].split(separator: ":")

@@ -18,11 +18,15 @@ public enum JobParser {
         public var malformedLines: Int
     }
 
-    public static func parse(_ text: some StringProtocol, clock: SlurmClock) -> Result {
+    public static func parse(_ text: String, clock: SlurmClock) -> Result {
+        parse(Substring(text), clock: clock)
+    }
+
+    public static func parse(_ text: Substring, clock: SlurmClock) -> Result {
         var jobs: [Job] = []
         var malformed = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            if line.allSatisfy({ $0 == " " || $0 == "\r" }) { continue }
+        for line in lines(text) {
+            if line.utf8.allSatisfy({ $0 == 0x20 }) { continue }
             if let job = parse(line: line, clock: clock) {
                 jobs.append(job)
             } else {
@@ -32,7 +36,7 @@ public enum JobParser {
         return Result(jobs: jobs, malformedLines: malformed)
     }
 
-    public static func parse(line: some StringProtocol, clock: SlurmClock) -> Job? {
+    public static func parse(line: Substring, clock: SlurmClock) -> Job? {
         let columns = line.split(separator: "|", maxSplits: fields.count - 1, omittingEmptySubsequences: false)
         guard columns.count == fields.count, let jobID = Int(columns[1]) else { return nil }
         func text(_ index: Int) -> String? {
@@ -52,8 +56,7 @@ public enum JobParser {
         }
         let arrayTask = text(3)
         let memory = columns[15]
-        var name = String(columns[24])
-        if name.hasSuffix("\r") { name.removeLast() }
+        let name = String(columns[24])
         return Job(
             displayID: displayID,
             jobID: jobID,

@@ -6,7 +6,7 @@ public enum NodeParser {
     /// odd output degrades one field, never the poll.
     public static func parse(_ text: Substring, clock: SlurmClock) -> [Node] {
         var nodes: [Node] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in lines(text) {
             let trimmed = line.drop { $0 == " " }
             guard trimmed.hasPrefix("NodeName=") else { continue }
             if let node = parse(line: trimmed, clock: clock) { nodes.append(node) }

@@ -55,7 +55,7 @@ public enum PartitionParser {
 
     public static func parse(_ text: Substring) -> [Partition] {
         var partitions: [Partition] = []
-        for line in text.split(separator: "\n") {
+        for line in lines(text) {
             let trimmed = line.drop { $0 == " " }
             guard trimmed.hasPrefix("PartitionName=") else { continue }
             let record = ScontrolRecord(line: trimmed)
@@ -69,7 +69,7 @@ public enum PartitionParser {
                     totalCPUs: record.int("TotalCPUs") ?? 0,
                     totalNodes: record.int("TotalNodes"),
                     maxTime: SlurmDuration(parsing: record["MaxTime"] ?? "UNLIMITED"),
-                    defaultTime: record.present("DefaultTime").map(SlurmDuration.init(parsing:)),
+                    defaultTime: record.present("DefaultTime").flatMap { $0 == "NONE" ? nil : SlurmDuration(parsing: $0) },
                     qos: record.present("QoS"),
                     priorityTier: record.int("PriorityTier") ?? 1,
                     tres: TRES.parse(record["TRES"] ?? ""),

@@ -35,22 +35,17 @@ public enum SnapshotParser {
         var sections: [String: (text: Substring, status: Int32)] = [:]
         var current: (name: String, start: String.Index)?
         var sawDone = false
-        var index = stdout.startIndex
-        while index < stdout.endIndex {
-            let lineEnd = stdout[index...].firstIndex(of: "\n") ?? stdout.endIndex
-            let line = stdout[index..<lineEnd]
-            if line.hasPrefix(mark) {
-                let words = line.dropFirst(mark.count).split(separator: " ")
-                if words.first == "begin", words.count == 2 {
-                    current = (String(words[1]), lineEnd < stdout.endIndex ? stdout.index(after: lineEnd) : lineEnd)
-                } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
-                    sections[open.name] = (stdout[open.start..<index], Int32(words[2]) ?? -1)
-                    current = nil
-                } else if words.first == "done" {
-                    sawDone = true
-                }
+        let text = Substring(stdout)
+        for line in lines(text) where line.hasPrefix(mark) {
+            let words = line.dropFirst(mark.count).split(separator: " ")
+            if words.first == "begin", words.count == 2 {
+                current = (String(words[1]), line.endIndex)
+            } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
+                sections[open.name] = (text[open.start..<line.startIndex], Int32(words[2]) ?? -1)
+                current = nil
+            } else if words.first == "done", current == nil {
+                sawDone = true
             }
-            index = lineEnd < stdout.endIndex ? stdout.index(after: lineEnd) : lineEnd
         }
         if let open = current { throw .truncated(lastSection: open.name) }
         if !sawDone { throw .truncated(lastSection: nil) }
@@ -107,7 +102,7 @@ public enum SnapshotParser {
 
     private static func parseMeta(_ text: Substring) -> [String: String] {
         var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
+        for line in lines(text) {
             guard let equals = line.firstIndex(of: "=") else { continue }
             let value = line[line.index(after: equals)...].trimmingSpaces()
             if !value.isEmpty { values[String(line[..<equals])] = value }
@@ -116,13 +111,13 @@ public enum SnapshotParser {
     }
 
     private static func lineCount(_ text: Substring) -> Int {
-        text.split(separator: "\n").count
+        lines(text).count
     }
 
     /// The first lines of stderr, for an error message a person reads; never the whole stream.
     static func shorten(_ text: String) -> String {
-        let lines = text.split(separator: "\n").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
-        let joined = lines.prefix(3).joined(separator: " / ")
+        let kept = lines(Substring(text)).map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        let joined = kept.prefix(3).joined(separator: " / ")
         return joined.count > 300 ? String(joined.prefix(300)) + "…" : joined
     }
 }

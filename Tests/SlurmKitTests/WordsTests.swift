@@ -1,0 +1,31 @@
+import Testing
+
+@testable import SlurmKit
+
+@Suite("plain words for states and reasons")
+struct WordsTests {
+    @Test("every job state Slurm documents has words", arguments: Array(JobState.words.keys))
+    func stateWords(state: String) {
+        #expect(!JobState(rawValue: state).plainWords.isEmpty)
+        #expect(JobState(rawValue: state).plainWords != state)
+    }
+
+    @Test("short state codes map to long names")
+    func shortCodes() {
+        #expect(JobState(rawValue: "CD") == .completed)
+        #expect(JobState(rawValue: "OOM") == .outOfMemory)
+        #expect(JobState(rawValue: "CANCELLED by 1001") == .cancelled)
+    }
+
+    @Test("common pending reasons in plain words")
+    func reasons() {
+        #expect(JobReason(parsing: "Resources").plainWords == "waiting for free resources")
+        #expect(JobReason(parsing: "Priority").plainWords == "lower priority than other waiting jobs")
+        #expect(JobReason(parsing: "Dependency").plainWords == "dependency not met yet")
+        #expect(JobReason(parsing: "QOSMaxJobsPerUserLimit").plainWords == "over a QOS limit (QOSMaxJobsPerUserLimit)")
+        #expect(JobReason(parsing: "QOSGrpCpuLimit").plainWords.hasPrefix("your QOS group"))
+        #expect(JobReason(parsing: "AssocMaxJobsLimit").plainWords.hasPrefix("over your account's limit"))
+        #expect(JobReason(parsing: "AssocGrpGRES").plainWords.hasPrefix("your account's group"))
+        #expect(JobReason(parsing: "None").isNone)
+    }
+}
