@@ -54,7 +54,9 @@ let package = Package(
         ),
 
         // Test support: a writer that the store tests kill with SIGKILL in the middle of a transaction.
-        .executableTarget(name: "store-crash-writer", dependencies: ["Store", "SlurmKit"], path: "Tests/StoreCrashWriter"),
+        .executableTarget(
+            name: "store-crash-writer", dependencies: ["Store", "SlurmKit", "Simulation"], path: "Tests/StoreCrashWriter"
+        ),
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: ["SlurmKit", "Simulation", "Store", "Poller"],

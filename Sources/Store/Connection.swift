@@ -83,14 +83,19 @@ public final class Connection {
     public var userVersion: Int {
         get throws(SQLiteError) {
             let statement = try statement("PRAGMA user_version")
+            defer { statement.reset() }
             _ = try statement.step()
             return statement.int(0)
         }
     }
 
     /// The single-value result of a query, for counts and checks.
+    ///
+    /// The statement is reset before returning: a statement left stepping keeps its read transaction open, which
+    /// would pin an old WAL snapshot for this connection and hold back commits.
     public func scalar(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) -> SQLValue {
         let statement = try statement(sql)
+        defer { statement.reset() }
         try statement.bind(values)
         guard try statement.step() else { return .null }
         return statement.value(0)

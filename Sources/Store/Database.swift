@@ -20,6 +20,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` with the connection on the store's queue, from async code.
+    @discardableResult
     public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { [box] in
@@ -29,6 +30,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` with the connection on the store's queue, blocking the caller; for command-line tools.
+    @discardableResult
     public func sync<T>(_ body: (Connection) throws -> T) throws -> T {
         try queue.sync { try body(box.connection) }
     }

@@ -98,18 +98,18 @@ public final class Statement {
     /// Binds, runs to completion and resets: for INSERT, UPDATE and DELETE.
     public func run(_ values: [SQLValue]) throws(SQLiteError) {
         sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
         try bind(values)
         while try step() {}
-        sqlite3_reset(handle)
     }
 
     /// Binds and collects every row through `row`.
     public func query<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
         sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
         try bind(values)
         var rows: [T] = []
         while try step() { rows.append(try row(self)) }
-        sqlite3_reset(handle)
         return rows
     }
 
