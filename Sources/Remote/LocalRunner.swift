@@ -12,19 +12,28 @@ import Foundation
 /// deadlock nor copy quadratically. The blocking loop runs on a GCD thread, never on the cooperative pool.
 public struct LocalRunner: CommandRunner {
     public let sourceDescription = "local"
+    /// The child's environment; the poller's own when nil.
+    public let environment: [String: String]?
 
-    public init() {}
+    public init(environment: [String: String]? = nil) {
+        self.environment = environment
+    }
 
     public func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandOutput {
         let result: Result<CommandOutput, RemoteError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(RemoteError) in try Self.runBlocking(command, timeout: timeout) })
+                continuation.resume(
+                    returning: Result { () throws(RemoteError) in
+                        try Self.runBlocking(command, timeout: timeout, environment: environment)
+                    })
             }
         }
         return try result.get()
     }
 
-    static func runBlocking(_ command: String, timeout: Duration) throws(RemoteError) -> CommandOutput {
+    static func runBlocking(_ command: String, timeout: Duration, environment: [String: String]?) throws(RemoteError)
+        -> CommandOutput
+    {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .launchFailed(String(cString: strerror(errno))) }
@@ -45,7 +54,10 @@ public struct LocalRunner: CommandRunner {
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
+        let spawned = envp.map { posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, $0) }
+            ?? posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else {

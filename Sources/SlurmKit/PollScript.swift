@@ -1,8 +1,8 @@
 /// The one command a poll runs on the head node: every query in one exec, each in a marked section.
 ///
 /// Markers carry a per-poll random nonce, so no job name or reason can forge a section boundary. Each section
-/// ends with its command's exit status; stderr goes to the exec's stderr, which the parser quotes when a section
-/// fails. Environment that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
+/// ends with its command's exit status. The same markers go to stderr, so the parser can quote the failing
+/// command's own error message. Environment that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
 public enum PollScript {
     /// The sections, in the order the script prints them.
     public enum Section: String, Sendable, CaseIterable {
@@ -22,7 +22,12 @@ public enum PollScript {
             export LC_ALL=C SLURM_TIME_FORMAT=standard
             unset SQUEUE_FORMAT SQUEUE_FORMAT2 SQUEUE_SORT SINFO_FORMAT SACCT_FORMAT
             m='\(marker(nonce: nonce))'
-            section() { name=$1; shift; printf '\\n%s begin %s\\n' "$m" "$name"; "$@"; rc=$?; printf '\\n%s end %s %s\\n' "$m" "$name" "$rc"; }
+            section() {
+              name=$1; shift
+              printf '\\n%s begin %s\\n' "$m" "$name"; printf '\\n%s begin %s\\n' "$m" "$name" >&2
+              "$@"; rc=$?
+              printf '\\n%s end %s %s\\n' "$m" "$name" "$rc"; printf '\\n%s end %s %s\\n' "$m" "$name" "$rc" >&2
+            }
             meta() { echo "now=$(date +%s)"; echo "utc_offset=$(date +%z)"; echo "host=$(hostname)"; echo "version=$(scontrol --version)"; }
             section meta meta
             section nodes scontrol -o -d show node

@@ -32,29 +32,17 @@ public enum SnapshotParser {
         -> ClusterSnapshot
     {
         let mark = PollScript.marker(nonce: nonce)
-        var sections: [String: (text: Substring, status: Int32)] = [:]
-        var current: (name: String, start: String.Index)?
-        var sawDone = false
-        let text = Substring(stdout)
-        for line in lines(text) where line.hasPrefix(mark) {
-            let words = line.dropFirst(mark.count).split(separator: " ")
-            if words.first == "begin", words.count == 2 {
-                current = (String(words[1]), line.endIndex)
-            } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
-                sections[open.name] = (text[open.start..<line.startIndex], Int32(words[2]) ?? -1)
-                current = nil
-            } else if words.first == "done", current == nil {
-                sawDone = true
-            }
-        }
-        if let open = current { throw .truncated(lastSection: open.name) }
+        let (sections, sawDone, open) = split(Substring(stdout), mark: mark)
+        if let open { throw .truncated(lastSection: open) }
         if !sawDone { throw .truncated(lastSection: nil) }
+        let errors = split(Substring(stderr), mark: mark).sections
 
-        let errorText = shorten(stderr)
         func required(_ section: PollScript.Section) throws(Failure) -> Substring {
             guard let found = sections[section.rawValue] else { throw .missingSection(section.rawValue) }
             guard found.status == 0 else {
-                throw .sectionFailed(section: section.rawValue, status: found.status, stderr: errorText)
+                // The section's own stderr when the script marked it, all of stderr otherwise.
+                let own = errors[section.rawValue].map { String($0.text) } ?? stderr
+                throw .sectionFailed(section: section.rawValue, status: found.status, stderr: shorten(own))
             }
             return found.text
         }
@@ -98,6 +86,27 @@ public enum SnapshotParser {
             takenAt: takenAt, clock: clock, host: meta["host"], slurmVersion: meta["version"], nodes: nodes,
             partitions: partitions, jobs: jobResult.jobs, accounting: accounting, notes: notes
         )
+    }
+
+    /// Cuts marked output into sections; also says whether the final marker came and which section was left open.
+    private static func split(_ text: Substring, mark: String)
+        -> (sections: [String: (text: Substring, status: Int32)], sawDone: Bool, open: String?)
+    {
+        var sections: [String: (text: Substring, status: Int32)] = [:]
+        var current: (name: String, start: String.Index)?
+        var sawDone = false
+        for line in lines(text) where line.hasPrefix(mark) {
+            let words = line.dropFirst(mark.count).split(separator: " ")
+            if words.first == "begin", words.count == 2 {
+                current = (String(words[1]), line.endIndex)
+            } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
+                sections[open.name] = (text[open.start..<line.startIndex], Int32(words[2]) ?? -1)
+                current = nil
+            } else if words.first == "done", current == nil {
+                sawDone = true
+            }
+        }
+        return (sections, sawDone, current?.name)
     }
 
     private static func parseMeta(_ text: Substring) -> [String: String] {

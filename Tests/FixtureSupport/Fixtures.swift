@@ -38,3 +38,48 @@ public struct TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// Executables built by this package, for tests that run them as a user would.
+public enum Products {
+    /// The path of a built executable beside the test bundle (or in `.build/debug`), or nil when not built.
+    public static func path(_ name: String) -> String? {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent(name).path
+        let debug = Fixtures.root.deletingLastPathComponent().appendingPathComponent(".build/debug/" + name).path
+        return [besideTests, debug].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs an executable to completion and returns its exit status, stdout and stderr.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        guard let path = path(name) else { throw MissingProduct(name: name) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("SLURM") || key.hasPrefix("DISCORD") || key == "CHECK_INTERVAL" {
+            env[key] = nil
+        }
+        env["SLURMBOT_ENV_FILE"] = "/nonexistent/.env"
+        process.environment = env.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: stdoutData, as: UTF8.self),
+            String(decoding: stderrData, as: UTF8.self)
+        )
+    }
+
+    public struct MissingProduct: Error, CustomStringConvertible {
+        public let name: String
+        public var description: String { "\(name) is not built; run swift build first" }
+    }
+}

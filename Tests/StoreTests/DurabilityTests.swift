@@ -73,11 +73,7 @@ struct DurabilityTests {
     func killedWriter() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("store-crash-writer").path
-        let fallback = Fixtures.root.deletingLastPathComponent().appendingPathComponent(".build/debug/store-crash-writer").path
-        let executable = FileManager.default.isExecutableFile(atPath: binary) ? binary : fallback
-        try #require(FileManager.default.isExecutableFile(atPath: executable), "build store-crash-writer first")
+        let executable = try #require(Products.path("store-crash-writer"), "build store-crash-writer first")
         let db = directory.file("crash.db")
         let marker = directory.file("marker")
         let process = Process()

@@ -1,0 +1,111 @@
+import FixtureSupport
+import Foundation
+import Testing
+
+@testable import Poller
+@testable import Store
+
+@Suite("slurmbot-poller and slurmbot, run as a user runs them", .serialized)
+struct CommandLineTests {
+    @Test("--help documents every option and the exit codes")
+    func help() throws {
+        let result = try Products.run("slurmbot-poller", ["--help"])
+        #expect(result.status == 0)
+        for option in ["--source", "--db", "--cluster", "--every", "--backfill", "--interval", "--timeout", "Exit status"] {
+            #expect(result.stdout.contains(option), "missing \(option)")
+        }
+    }
+
+    @Test("a fixture poll stores, a repeat adds no interval rows, and status reads it back")
+    func fixturePoll() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("data/x.db")
+        let arguments = ["--source", "fixture:" + Fixtures.path("lab-22.05"), "--db", db, "--cluster", "lab"]
+        #expect(try Products.run("slurmbot-poller", arguments).status == 0)
+        #expect(try Products.run("slurmbot-poller", arguments).status == 0)
+        let database = try Database(path: db, readOnly: true)
+        try database.sync { connection throws in
+            #expect(try connection.scalar("SELECT count(*) FROM node_intervals").int64 == 11)
+            #expect(try connection.scalar("SELECT count(*) FROM polls WHERE ok = 1").int64 == 2)
+        }
+        let status = try Products.run("slurmbot", ["status", "--db", db], environment: ["SLURMBOT_TIMEZONE": "UTC"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("Cluster lab, as of 2026-11-24 19:41 "))
+        #expect(status.stdout.contains("n4  IDLE+DRAIN: lab: bad DIMM (by root since Tue 19:40)"))
+        #expect(status.stdout.contains("debug*"))
+        #expect(status.stdout.contains("10 jobs waiting:"))
+    }
+
+    @Test("settings come from the environment when flags are absent")
+    func environment() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("env.db")
+        let result = try Products.run(
+            "slurmbot-poller", [],
+            environment: ["SLURM_SOURCE": "fixture:" + Fixtures.path("lab-22.05"), "SLURMBOT_DB": db, "SLURMBOT_CLUSTER": "envc"])
+        #expect(result.status == 0)
+        #expect(try Database(path: db, readOnly: true).sync { try $0.clusters() } == ["envc"])
+    }
+
+    @Test("a failed poll is recorded and the exit status says so")
+    func failedPoll() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("f.db")
+        let result = try Products.run("slurmbot-poller", ["--source", "fixture:/nonexistent", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("fixture directory /nonexistent does not exist"))
+        let latest = try Database(path: db, readOnly: true).sync { try $0.latestPoll(cluster: "default") }
+        #expect(latest?.ok == false)
+        let status = try Products.run("slurmbot", ["status", "--db", db])
+        #expect(status.stdout.contains("no successful poll yet"))
+    }
+
+    @Test("bad usage exits 2 with a clear message")
+    func usage() throws {
+        let ssh = try Products.run("slurmbot-poller", ["--source", "ssh", "--db", "/tmp/never.db"])
+        #expect(ssh.status == 2 && ssh.stderr.contains("the ssh source is not available yet"))
+        let unknown = try Products.run("slurmbot-poller", ["--source", "carrier-pigeon"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown source 'carrier-pigeon'"))
+        let backfill = try Products.run("slurmbot-poller", ["--source", "fixture:/x", "--backfill", "2"])
+        #expect(backfill.status == 2 && backfill.stderr.contains("--backfill needs --source simulated"))
+    }
+
+    @Test("a second poller exits 75 while the first holds the lock")
+    func lock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("l.db")
+        let held = try PollLock(path: db + ".lock")
+        let result = try Products.run("slurmbot-poller", ["--source", "simulated", "--db", db])
+        #expect(result.status == 75)
+        #expect(result.stderr.contains("another poller holds"))
+        withExtendedLifetime(held) {}
+    }
+
+    @Test("a simulated backfill fills the history with progress output")
+    func backfill() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("b.db")
+        let result = try Products.run(
+            "slurmbot-poller", ["--source", "simulated", "--db", db, "--backfill", "3", "--interval", "600"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("backfill: 19 polls stored, 0 failed"))
+        #expect(try Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 100).count } == 19)
+    }
+
+    @Test("the demo backfills and prints a status, with no credentials")
+    func demo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try Products.run("slurmbot", ["demo", "--db", directory.file("demo.db"), "--hours", "2"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("25 polls stored, 0 failed"))
+        #expect(result.stdout.contains("Cluster demo, as of"))
+        #expect(result.stdout.contains("(all)"))
+        #expect(result.stdout.contains("GPUs:"))
+    }
+}
