@@ -1,18 +1,29 @@
-import SlurmKit
+public import SlurmKit
 
 extension SimulatedCluster {
     /// Prints the state the way Slurm 22.05 prints it, field for field, so the real parsers read it.
     func render(_ state: SimState) -> [PollScript.Section: PollScript.SectionOutput] {
-        [
+        let text = SlurmText(clock: clock)
+        return [
             .meta: .init(text: "now=\(state.time)\nutc_offset=+0100\nhost=head\nversion=slurm 22.05.8\n"),
-            .nodes: .init(text: state.nodes.map(nodeLine).joined()),
-            .partitions: .init(text: state.partitions.map(partitionLine).joined()),
-            .jobs: .init(text: state.jobs.map(jobLine).joined()),
-            .accounting: .init(text: state.accounting.map(accountingLine).joined()),
+            .nodes: .init(text: state.nodes.map(text.nodeLine).joined()),
+            .partitions: .init(text: state.partitions.map(text.partitionLine).joined()),
+            .jobs: .init(text: state.jobs.map(text.jobLine).joined()),
+            .accounting: .init(text: state.accounting.map(text.accountingLine).joined()),
         ]
     }
+}
 
-    func nodeLine(_ node: Node) -> String {
+/// Models printed back as Slurm 22.05 prints them: `scontrol -o -d show node`, `scontrol -o show partition`,
+/// slurmbot's squeue format and its sacct format. The simulated cluster and the benchmarks use it.
+public struct SlurmText: Sendable {
+    public let clock: SlurmClock
+
+    public init(clock: SlurmClock) {
+        self.clock = clock
+    }
+
+    public func nodeLine(_ node: Node) -> String {
         let time = { (value: Int64?) in value.map(self.clock.format) ?? "None" }
         let gres = node.gres.isEmpty ? "(null)" : node.gres.map(\.description).joined(separator: ",")
         var line = "NodeName=\(node.name) Arch=x86_64 CoresPerSocket=\(node.cpusTotal / 2)  CPUAlloc=\(node.cpusAllocated)"
@@ -40,7 +51,7 @@ extension SimulatedCluster {
         return line + "\n"
     }
 
-    func partitionLine(_ partition: Partition) -> String {
+    public func partitionLine(_ partition: Partition) -> String {
         let tres = ["cpu", "mem", "node", "billing", "gres/gpu"].compactMap { key in
             partition.tres[key].map { "\(key)=\($0)" }
         }.joined(separator: ",")
@@ -54,7 +65,7 @@ extension SimulatedCluster {
         return line + "\n"
     }
 
-    func jobLine(_ job: Job) -> String {
+    public func jobLine(_ job: Job) -> String {
         let time = { (value: Int64?) in value.map(self.clock.format) ?? "N/A" }
         let gres = job.gres.isEmpty ? "N/A" : job.gres.map { "gres:" + $0.description }.joined(separator: ",")
         let fields: [String] = [
@@ -68,13 +79,13 @@ extension SimulatedCluster {
         return fields.joined(separator: "|") + "\n"
     }
 
-    func accountingLine(_ record: AccountingRecord) -> String {
+    public func accountingLine(_ record: AccountingRecord) -> String {
         let end = record.endTime.map(clock.format) ?? "Unknown"
         let elapsed = record.elapsed.seconds.map(clockElapsed) ?? "00:00:00"
         return "\(record.jobID)|\(record.displayID)|\(record.state.rawValue)|\(record.exitCode ?? 0):\(record.signal ?? 0)|\(elapsed)|\(end)\n"
     }
 
-    private func clockElapsed(_ seconds: Int) -> String {
+    func clockElapsed(_ seconds: Int) -> String {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let days = seconds / 86_400
         let clock = "\(two(seconds / 3600 % 24)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"

@@ -208,7 +208,7 @@ extension SimulatedCluster {
                     memoryMB: group.memoryMB, memoryAllocatedMB: memory,
                     memoryFreeMB: group.memoryMB - memory * 7 / 10 - 4000, gres: gres, gresUsed: gresUsed,
                     gpusUsed: gpus, features: group.features, partitions: [group.partition], reason: reason,
-                    lastBusy: cpus > 0 ? t : (lastEnd ?? boot), bootTime: boot, architecture: "x86_64",
+                    lastBusy: lastEnd ?? boot, bootTime: boot, architecture: "x86_64",
                     operatingSystem: "Linux 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023",
                     slurmVersion: "22.05.8"
                 ))

@@ -51,7 +51,7 @@ public struct Gres: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses one entry. A bare name counts one; `gres:` and `gres/` prefixes (squeue `%b`, TRES) are dropped.
-    public init?(parsing text: String) {
+    public init?(parsing text: some StringProtocol) {
         var body = Substring(text.trimmingSpaces())
         if body.hasPrefix("gres:") || body.hasPrefix("gres/") { body = body.dropFirst(5) }
         var detail: String?

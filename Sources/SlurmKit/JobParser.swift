@@ -25,9 +25,10 @@ public enum JobParser {
     public static func parse(_ text: Substring, clock: SlurmClock) -> Result {
         var jobs: [Job] = []
         var malformed = 0
+        var cache = Cache()
         for line in lines(text) {
             if line.utf8.allSatisfy({ $0 == 0x20 }) { continue }
-            if let job = parse(line: line, clock: clock) {
+            if let job = parse(line: line, clock: clock, cache: &cache) {
                 jobs.append(job)
             } else {
                 malformed += 1
@@ -37,13 +38,75 @@ public enum JobParser {
     }
 
     public static func parse(line: Substring, clock: SlurmClock) -> Job? {
-        let columns = line.split(separator: "|", maxSplits: fields.count - 1, omittingEmptySubsequences: false)
-        guard columns.count == fields.count, let jobID = Int(columns[1]) else { return nil }
+        var cache = Cache()
+        return parse(line: line, clock: clock, cache: &cache)
+    }
+
+    /// Values that repeat across thousands of jobs, parsed once per call.
+    struct Cache {
+        var states: [Substring: JobState] = [:]
+        var reasons: [Substring: JobReason] = [:]
+        var gres: [Substring: [Gres]] = [:]
+        var strings: [Substring: String] = [:]
+
+        mutating func state(_ text: Substring) -> JobState {
+            if let known = states[text] { return known }
+            let state = JobState(rawValue: String(text))
+            states[text] = state
+            return state
+        }
+
+        mutating func reason(_ text: Substring) -> JobReason {
+            if let known = reasons[text] { return known }
+            let reason = JobReason(parsing: text)
+            reasons[text] = reason
+            return reason
+        }
+
+        mutating func gresList(_ text: Substring) -> [Gres] {
+            if let known = gres[text] { return known }
+            let list = Gres.parseList(text)
+            gres[text] = list
+            return list
+        }
+
+        /// One shared copy of user, account, partition and QOS names.
+        mutating func string(_ text: Substring) -> String {
+            if let known = strings[text] { return known }
+            let string = String(text)
+            strings[text] = string
+            return string
+        }
+    }
+
+    static func parse(line: Substring, clock: SlurmClock, cache: inout Cache) -> Job? {
+        // Split on the first 24 `|` bytes; whatever follows, `|` included, is the name.
+        var columns: [Substring] = []
+        columns.reserveCapacity(fields.count)
+        let view = line.utf8
+        var start = view.startIndex
+        var index = start
+        while index < view.endIndex && columns.count < fields.count - 1 {
+            if view[index] == UInt8(ascii: "|") {
+                columns.append(line[start..<index])
+                start = view.index(after: index)
+            }
+            index = view.index(after: index)
+        }
+        guard columns.count == fields.count - 1, let jobID = decimal(columns[1].utf8) else { return nil }
+        columns.append(line[start...])
         func text(_ index: Int) -> String? {
             let value = columns[index]
             switch value {
             case "", "N/A", "(null)", "None": return nil
             default: return String(value)
+            }
+        }
+        func shared(_ index: Int) -> String? {
+            let value = columns[index]
+            switch value {
+            case "", "N/A", "(null)", "None": return nil
+            default: return cache.string(value)
             }
         }
         func time(_ index: Int) -> Int64? { clock.seconds(columns[index]) }
@@ -56,34 +119,34 @@ public enum JobParser {
         }
         let arrayTask = text(3)
         let memory = columns[15]
-        let name = String(columns[24])
+        let gresText = columns[16]
         return Job(
             displayID: displayID,
             jobID: jobID,
-            arrayJobID: arrayTask == nil ? nil : Int(columns[2]),
+            arrayJobID: arrayTask == nil ? nil : decimal(columns[2].utf8),
             arrayTask: arrayTask,
             hetJobID: hetJobID,
             hetOffset: hetOffset,
-            name: name,
-            user: String(columns[4]),
-            account: text(5),
-            partition: String(columns[6]),
-            qos: text(7),
-            state: JobState(rawValue: String(columns[8])),
-            reason: JobReason(parsing: columns[9]),
+            name: String(columns[24]),
+            user: cache.string(columns[4]),
+            account: shared(5),
+            partition: cache.string(columns[6]),
+            qos: shared(7),
+            state: cache.state(columns[8]),
+            reason: cache.reason(columns[9]),
             elapsed: SlurmDuration(parsing: columns[10]),
             timeLimit: SlurmDuration(parsing: columns[11]),
             timeLeft: SlurmDuration(parsing: columns[12]),
-            nodeCount: Int(columns[13]) ?? 0,
-            cpus: Int(columns[14]) ?? 0,
+            nodeCount: decimal(columns[13].utf8) ?? 0,
+            cpus: decimal(columns[14].utf8) ?? 0,
             memoryMB: MemorySize.megabytes(memory),
             memoryPerCPU: MemorySize.isPerCPU(memory),
-            gres: text(16).map(Gres.parseList) ?? [],
+            gres: gresText == "N/A" || gresText == "(null)" || gresText.isEmpty ? [] : cache.gresList(gresText),
             nodeList: text(17),
             submitTime: time(18),
             startTime: time(19),
             endTime: time(20),
-            priority: Int(columns[21]),
+            priority: decimal(columns[21].utf8),
             dependency: text(22),
             reservation: text(23)
         )

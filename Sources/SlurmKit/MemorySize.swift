@@ -4,6 +4,9 @@
 /// that care ask `MemorySize.isPerCPU`.
 public enum MemorySize {
     public static func megabytes(_ text: some StringProtocol) -> Int? {
+        // The common case, `100M` or `16000M`, without building any string.
+        let slice = Substring(text)
+        if slice.utf8.last == UInt8(ascii: "M"), let value = decimal(slice.dropLast().utf8) { return value }
         var body = text.trimmingSpaces()
         if body.hasSuffix("c") || body.hasSuffix("n") { body.removeLast() }
         guard let last = body.last else { return nil }

@@ -3,56 +3,87 @@ public enum NodeParser {
     /// Parses every `NodeName=` line; other lines (blank, stderr noise) are skipped.
     ///
     /// A line that names no node is ignored; a field Slurm leaves out stays at its neutral value. Nothing here throws:
-    /// odd output degrades one field, never the poll.
+    /// odd output degrades one field, never the poll. States, GRES and list fields repeat across thousands of nodes,
+    /// so each distinct text is parsed once per call.
     public static func parse(_ text: Substring, clock: SlurmClock) -> [Node] {
         var nodes: [Node] = []
+        var cache = Cache()
         for line in lines(text) {
             let trimmed = line.drop { $0 == " " }
             guard trimmed.hasPrefix("NodeName=") else { continue }
-            if let node = parse(line: trimmed, clock: clock) { nodes.append(node) }
+            if let node = parse(line: trimmed, clock: clock, cache: &cache) { nodes.append(node) }
         }
         return nodes
-    }
-
-    public static func parse(line: Substring, clock: SlurmClock) -> Node? {
-        let record = ScontrolRecord(line: line)
-        guard let name = record.present("NodeName") else { return nil }
-        let cpusTotal = record.int("CPUTot") ?? 0
-        let allocTRES = TRES.parse(record["AllocTRES"] ?? "")
-        let gres = Gres.parseList(record["Gres"] ?? "")
-        let gresUsed = record["GresUsed"].map(Gres.parseList)
-        let gpusUsed = gresUsed.map(\.gpuCount) ?? TRES.gpus(allocTRES)
-        return Node(
-            name: name,
-            state: NodeState(parsing: record["State"] ?? "UNKNOWN"),
-            cpusAllocated: record.int("CPUAlloc") ?? 0,
-            cpusTotal: cpusTotal,
-            cpusEffective: record.int("CPUEfctv") ?? cpusTotal,
-            cpuLoad: record.present("CPULoad").flatMap(Double.init),
-            memoryMB: record.int("RealMemory") ?? 0,
-            memoryAllocatedMB: record.int("AllocMem") ?? allocTRES["mem"].flatMap(MemorySize.megabytes) ?? 0,
-            memoryFreeMB: record.int("FreeMem"),
-            gres: gres,
-            gresUsed: gresUsed,
-            gpusUsed: gpusUsed,
-            features: list(record["AvailableFeatures"]),
-            activeFeatures: list(record["ActiveFeatures"]),
-            partitions: list(record["Partitions"]),
-            reason: record.present("Reason").map { NodeReason(parsing: $0, clock: clock) },
-            lastBusy: record["LastBusyTime"].flatMap(clock.seconds),
-            bootTime: record["BootTime"].flatMap(clock.seconds),
-            architecture: record.present("Arch"),
-            operatingSystem: record.present("OS"),
-            slurmVersion: record.present("Version")
-        )
     }
 
     public static func parse(_ text: String, clock: SlurmClock) -> [Node] {
         parse(Substring(text), clock: clock)
     }
 
-    static func list(_ text: String?) -> [String] {
-        guard let text, text != "(null)", text != "N/A" else { return [] }
-        return text.split(separator: ",").map(String.init)
+    public static func parse(line: Substring, clock: SlurmClock) -> Node? {
+        var cache = Cache()
+        return parse(line: line, clock: clock, cache: &cache)
+    }
+
+    struct Cache {
+        var states: [Substring: NodeState] = [:]
+        var gres: [Substring: [Gres]] = [:]
+        var lists: [Substring: [String]] = [:]
+
+        mutating func state(_ text: Substring) -> NodeState {
+            if let known = states[text] { return known }
+            let state = NodeState(parsing: text)
+            states[text] = state
+            return state
+        }
+
+        mutating func gresList(_ text: Substring) -> [Gres] {
+            if let known = gres[text] { return known }
+            let list = Gres.parseList(text)
+            gres[text] = list
+            return list
+        }
+
+        mutating func list(_ text: Substring?) -> [String] {
+            guard let text, text != "(null)", text != "N/A", !text.isEmpty else { return [] }
+            if let known = lists[text] { return known }
+            let list = text.split(separator: ",").map(String.init)
+            lists[text] = list
+            return list
+        }
+    }
+
+    static func parse(line: Substring, clock: SlurmClock, cache: inout Cache) -> Node? {
+        let record = ScontrolRecord(line: line)
+        guard let name = record.present("NodeName") else { return nil }
+        let cpusTotal = record.int("CPUTot") ?? 0
+        let allocTRES = record["AllocTRES"].map { TRES.parse($0) } ?? [:]
+        let gres = cache.gresList(record["Gres"] ?? "")
+        let gresUsed = record["GresUsed"].map { cache.gresList($0) }
+        let gpusUsed = gresUsed.map(\.gpuCount) ?? TRES.gpus(allocTRES)
+        let load: Double? = record.present("CPULoad").flatMap { Double($0) }
+        return Node(
+            name: String(name),
+            state: cache.state(record["State"] ?? "UNKNOWN"),
+            cpusAllocated: record.int("CPUAlloc") ?? 0,
+            cpusTotal: cpusTotal,
+            cpusEffective: record.int("CPUEfctv") ?? cpusTotal,
+            cpuLoad: load,
+            memoryMB: record.int("RealMemory") ?? 0,
+            memoryAllocatedMB: record.int("AllocMem") ?? allocTRES["mem"].flatMap(MemorySize.megabytes) ?? 0,
+            memoryFreeMB: record.int("FreeMem"),
+            gres: gres,
+            gresUsed: gresUsed,
+            gpusUsed: gpusUsed,
+            features: cache.list(record["AvailableFeatures"]),
+            activeFeatures: cache.list(record["ActiveFeatures"]),
+            partitions: cache.list(record["Partitions"]),
+            reason: record.present("Reason").map { NodeReason(parsing: String($0), clock: clock) },
+            lastBusy: record["LastBusyTime"].flatMap { clock.seconds($0) },
+            bootTime: record["BootTime"].flatMap { clock.seconds($0) },
+            architecture: record.present("Arch").map(String.init),
+            operatingSystem: record.present("OS").map(String.init),
+            slurmVersion: record.present("Version").map(String.init)
+        )
     }
 }

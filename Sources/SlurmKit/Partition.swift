@@ -62,15 +62,15 @@ public enum PartitionParser {
             guard let name = record.present("PartitionName") else { continue }
             partitions.append(
                 Partition(
-                    name: name,
-                    state: record["State"] ?? "UNKNOWN",
+                    name: String(name),
+                    state: String(record["State"] ?? "UNKNOWN"),
                     isDefault: record["Default"] == "YES",
-                    nodeList: record.present("Nodes") ?? "",
+                    nodeList: String(record.present("Nodes") ?? ""),
                     totalCPUs: record.int("TotalCPUs") ?? 0,
                     totalNodes: record.int("TotalNodes"),
                     maxTime: SlurmDuration(parsing: record["MaxTime"] ?? "UNLIMITED"),
                     defaultTime: record.present("DefaultTime").flatMap { $0 == "NONE" ? nil : SlurmDuration(parsing: $0) },
-                    qos: record.present("QoS"),
+                    qos: record.present("QoS").map(String.init),
                     priorityTier: record.int("PriorityTier") ?? 1,
                     tres: TRES.parse(record["TRES"] ?? ""),
                     hidden: record["Hidden"] == "YES"

@@ -2,52 +2,59 @@
 ///
 /// Values may contain spaces (`OS=Linux 6.1 #1 SMP`, `Reason=bad DIMM [root@2026-11-24T19:40:17]`): a field runs
 /// until the next space-separated token that looks like `Key=`. A `Reason=` runs to its `[user@time]` stamp when
-/// there is one, so a reason containing `=` stays whole.
+/// there is one, so a reason containing `=` stays whole. Values are slices of the line, spaces inside kept as
+/// printed; the line is scanned byte by byte once.
 public struct ScontrolRecord: Sendable {
-    public private(set) var fields: [String: String] = [:]
-    /// Keys in the order Slurm printed them.
-    public private(set) var keys: [String] = []
+    public private(set) var fields: [Substring: Substring] = [:]
 
     public init(line: String) {
         self.init(line: Substring(line))
     }
 
     public init(line: Substring) {
-        let tokens = line.split(separator: " ", omittingEmptySubsequences: true)
-        var index = 0
-        var currentKey: String?
-        var currentValue: [Substring] = []
-        func flush() {
-            if let key = currentKey {
-                if fields[key] == nil { keys.append(key) }
-                fields[key] = currentValue.joined(separator: " ")
+        let view = line.utf8
+        fields.reserveCapacity(64)
+        var tokens: [(start: String.Index, equals: String.Index?, end: String.Index)] = []
+        tokens.reserveCapacity(64)
+        var index = view.startIndex
+        while index < view.endIndex {
+            while index < view.endIndex && view[index] == 0x20 { index = view.index(after: index) }
+            guard index < view.endIndex else { break }
+            let start = index
+            var equals: String.Index?
+            while index < view.endIndex && view[index] != 0x20 {
+                if equals == nil && view[index] == UInt8(ascii: "=") { equals = index }
+                index = view.index(after: index)
             }
+            tokens.append((start, equals, index))
         }
-        while index < tokens.count {
-            let token = tokens[index]
-            if let equals = token.firstIndex(of: "="), ScontrolRecord.isKey(token[..<equals]) {
-                flush()
-                let key = String(token[..<equals])
-                currentKey = key
-                currentValue = [token[token.index(after: equals)...]]
-                if key == "Reason", let stampEnd = ScontrolRecord.reasonStampEnd(tokens, from: index) {
-                    currentValue.append(contentsOf: tokens[(index + 1)...stampEnd])
-                    index = stampEnd
+        var current: (key: Substring, valueStart: String.Index, valueEnd: String.Index)?
+        var position = 0
+        while position < tokens.count {
+            let token = tokens[position]
+            if let equals = token.equals, ScontrolRecord.isKey(line[token.start..<equals]) {
+                if let open = current { fields[open.key] = line[open.valueStart..<open.valueEnd] }
+                let key = line[token.start..<equals]
+                var end = token.end
+                if key == "Reason", let stamp = ScontrolRecord.reasonStampEnd(line, tokens, from: position) {
+                    end = tokens[stamp].end
+                    position = stamp
                 }
-            } else if currentKey != nil {
-                currentValue.append(token)
+                current = (key, view.index(after: equals), end)
+            } else if current != nil {
+                current!.valueEnd = token.end
             }
-            index += 1
+            position += 1
         }
-        flush()
+        if let open = current { fields[open.key] = line[open.valueStart..<open.valueEnd] }
     }
 
-    public subscript(key: String) -> String? {
+    public subscript(key: Substring) -> Substring? {
         fields[key]
     }
 
     /// A value, with Slurm's words for "nothing" (`(null)`, `N/A`, `None`, `n/a`, empty) as nil.
-    public func present(_ key: String) -> String? {
+    public func present(_ key: Substring) -> Substring? {
         guard let value = fields[key] else { return nil }
         switch value {
         case "", "(null)", "N/A", "n/a", "None", "Unknown", "n/s": return nil
@@ -55,8 +62,9 @@ public struct ScontrolRecord: Sendable {
         }
     }
 
-    public func int(_ key: String) -> Int? {
-        present(key).flatMap { Int($0) }
+    public func int(_ key: Substring) -> Int? {
+        guard let value = fields[key] else { return nil }
+        return decimal(value.utf8)
     }
 
     static func isKey(_ text: Substring) -> Bool {
@@ -66,10 +74,12 @@ public struct ScontrolRecord: Sendable {
         }
     }
 
-    private static func reasonStampEnd(_ tokens: [Substring], from start: Int) -> Int? {
+    private static func reasonStampEnd(
+        _ line: Substring, _ tokens: [(start: String.Index, equals: String.Index?, end: String.Index)], from start: Int
+    ) -> Int? {
         for i in start..<tokens.count {
-            let token = tokens[i]
-            if token.hasSuffix("]"), let open = token.lastIndex(of: "["), token[open...].contains("@") {
+            let token = line[tokens[i].start..<tokens[i].end]
+            if token.utf8.last == UInt8(ascii: "]"), let open = token.lastIndex(of: "["), token[open...].contains("@") {
                 return i
             }
         }

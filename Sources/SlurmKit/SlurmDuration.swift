@@ -7,6 +7,10 @@ public enum SlurmDuration: Sendable, Hashable, CustomStringConvertible {
     case unknown(String)
 
     public init(parsing text: some StringProtocol) {
+        if let fast = SlurmDuration.fastClockSeconds(text.utf8) {
+            self = .seconds(fast)
+            return
+        }
         let trimmed = text.trimmingSpaces()
         switch trimmed {
         case "UNLIMITED", "INFINITE", "infinite", "unlimited": self = .unlimited
@@ -38,6 +42,42 @@ public enum SlurmDuration: Sendable, Hashable, CustomStringConvertible {
         if days > 0 { return "\(days)-\(two(hours)):\(two(minutes)):\(two(seconds))" }
         if hours > 0 { return "\(hours):\(two(minutes)):\(two(seconds))" }
         return "\(minutes):\(two(seconds))"
+    }
+
+    /// `[D-]H:MM:SS` and `M:SS` straight from bytes, the shapes squeue prints; nil for anything else.
+    private static func fastClockSeconds<View: Collection<UInt8>>(_ bytes: View) -> Int? {
+        var days = 0
+        var parts = (0, 0, 0)
+        var count = 0
+        var current = 0
+        var digits = 0
+        for byte in bytes {
+            if isDigit(byte) {
+                current = current &* 10 &+ Int(byte &- 48)
+                digits += 1
+                if digits > 9 { return nil }
+            } else if byte == UInt8(ascii: ":") {
+                guard digits > 0, count < 2 else { return nil }
+                if count == 0 { parts.0 = current } else { parts.1 = current }
+                count += 1
+                current = 0
+                digits = 0
+            } else if byte == UInt8(ascii: "-") {
+                guard digits > 0, count == 0, days == 0 else { return nil }
+                days = current
+                current = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, count >= 1 else { return nil }
+        if count == 1 {
+            // `M:SS`, or `D-HH:MM` after a day part.
+            return days > 0 ? days * 86_400 + parts.0 * 3600 + current * 60 : parts.0 * 60 + current
+        }
+        parts.2 = current
+        return days * 86_400 + parts.0 * 3600 + parts.1 * 60 + parts.2
     }
 
     private static func clockSeconds(_ text: String) -> Int? {

@@ -25,8 +25,25 @@ public struct SlurmClock: Sendable, Hashable {
 
     /// Unix seconds for a Slurm timestamp, or nil for `N/A`, `Unknown`, `None`, `(null)` and anything unreadable.
     public func seconds(_ text: some StringProtocol) -> Int64? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+        var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        for byte in text.utf8 {
+            guard count < 19 else { return nil }
+            switch count / 8 {
+            case 0: bytes.0 |= UInt64(byte) << (8 * UInt64(count % 8))
+            case 1: bytes.1 |= UInt64(byte) << (8 * UInt64(count % 8))
+            default: bytes.2 |= UInt64(byte) << (8 * UInt64(count % 8))
+            }
+            count += 1
+        }
+        guard count == 19 else { return nil }
+        return seconds(fixed: bytes)
+    }
+
+    /// The 19 bytes of `YYYY-MM-DDTHH:MM:SS`, packed little-endian into three words (no heap allocation).
+    private func seconds(fixed packed: (UInt64, UInt64, UInt64)) -> Int64? {
+        let bytes = SlurmClock.Bytes(packed)
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
         else { return nil }
         func number(_ from: Int, _ count: Int) -> Int? {
@@ -43,6 +60,19 @@ public struct SlurmClock: Sendable, Hashable {
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(utcOffset)
+    }
+
+    private struct Bytes {
+        let words: (UInt64, UInt64, UInt64)
+
+        init(_ words: (UInt64, UInt64, UInt64)) {
+            self.words = words
+        }
+
+        subscript(index: Int) -> UInt8 {
+            let word = index < 8 ? words.0 : index < 16 ? words.1 : words.2
+            return UInt8(truncatingIfNeeded: word >> (8 * UInt64(index % 8)))
+        }
     }
 
     /// Formats Unix seconds as Slurm prints them in this zone; the simulated cluster and fixtures use it.

@@ -95,7 +95,7 @@ public enum SnapshotParser {
         var sections: [String: (text: Substring, status: Int32)] = [:]
         var current: (name: String, start: String.Index)?
         var sawDone = false
-        for line in lines(text) where line.hasPrefix(mark) {
+        for line in lines(text) where line.utf8.first == UInt8(ascii: "@") && line.hasPrefix(mark) {
             let words = line.dropFirst(mark.count).split(separator: " ")
             if words.first == "begin", words.count == 2 {
                 current = (String(words[1]), line.endIndex)

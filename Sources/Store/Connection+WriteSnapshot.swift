@@ -259,15 +259,17 @@ extension Connection {
         hash.add(node.cpusAllocated)
         hash.add(node.cpusTotal)
         hash.add(node.cpusEffective)
-        hash.add(node.cpuLoad.map { String($0) } ?? "-")
+        hash.add(node.cpuLoad)
         hash.add(node.memoryMB)
         hash.add(node.memoryAllocatedMB)
         hash.add(node.memoryFreeMB)
-        hash.add(node.gres.map(\.description).joined(separator: ","))
-        hash.add(node.gresUsed.map { $0.map(\.description).joined(separator: ",") } ?? "-")
+        for item in node.gres { hash.add(item.description) }
+        hash.add(node.gresUsed?.count)
+        for item in node.gresUsed ?? [] { hash.add(item.description) }
         hash.add(node.gpusUsed)
-        hash.add(node.features.joined(separator: ","))
-        hash.add(node.partitions.joined(separator: ","))
+        for feature in node.features { hash.add(feature) }
+        hash.add(node.features.count)
+        for partition in node.partitions { hash.add(partition) }
         hash.add(node.reason?.text ?? "-")
         hash.add(node.reason?.user ?? "-")
         hash.add(node.reason?.time)
@@ -293,7 +295,11 @@ extension Connection {
         hash.add(job.nodeCount)
         hash.add(job.cpus)
         hash.add(job.memoryMB)
-        hash.add(job.gres.map(\.description).joined(separator: ","))
+        for item in job.gres {
+            hash.add(item.name)
+            hash.add(item.type ?? "-")
+            hash.add(item.count)
+        }
         hash.add(job.nodeList ?? "-")
         hash.add(job.dependency ?? "-")
         return hash.int64

@@ -13,11 +13,24 @@ struct Fingerprint {
     }
 
     mutating func add(_ number: Int?) {
-        add(number.map(String.init) ?? "-")
+        add(number.map(Int64.init))
     }
 
     mutating func add(_ number: Int64?) {
-        add(number.map(String.init) ?? "-")
+        guard let number else {
+            value = (value ^ 0xFE) &* 0x100_0000_01B3
+            return
+        }
+        var bits = UInt64(bitPattern: number)
+        for _ in 0..<8 {
+            value = (value ^ (bits & 0xFF)) &* 0x100_0000_01B3
+            bits >>= 8
+        }
+        value = (value ^ 0x1E) &* 0x100_0000_01B3
+    }
+
+    mutating func add(_ number: Double?) {
+        add(number.map { Int64(bitPattern: $0.bitPattern) })
     }
 
     var int64: Int64 { Int64(bitPattern: value) }

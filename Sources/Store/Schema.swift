@@ -145,10 +145,9 @@ enum Schema {
             ended_at INTEGER,
             PRIMARY KEY (cluster, job_id)
         ) WITHOUT ROWID;
-        CREATE INDEX jobs_open ON jobs(cluster, gone_at);
+        CREATE INDEX jobs_listed ON jobs(cluster, job_id, fingerprint) WHERE gone_at IS NULL;
+        CREATE INDEX jobs_gone ON jobs(gone_at) WHERE gone_at IS NOT NULL;
         CREATE INDEX jobs_by_user ON jobs(cluster, user, submit_time);
-        CREATE INDEX jobs_by_partition ON jobs(cluster, partition, state);
-        CREATE INDEX jobs_by_end ON jobs(cluster, ended_at);
         """
     ]
 
