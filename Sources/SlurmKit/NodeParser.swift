@@ -29,6 +29,16 @@ public enum NodeParser {
         var states: [Substring: NodeState] = [:]
         var gres: [Substring: [Gres]] = [:]
         var lists: [Substring: [String]] = [:]
+        var strings: [Substring: String] = [:]
+
+        /// One shared copy of texts every node repeats (architecture, OS, version).
+        mutating func string(_ text: Substring?) -> String? {
+            guard let text else { return nil }
+            if let known = strings[text] { return known }
+            let string = String(text)
+            strings[text] = string
+            return string
+        }
 
         mutating func state(_ text: Substring) -> NodeState {
             if let known = states[text] { return known }
@@ -81,9 +91,9 @@ public enum NodeParser {
             reason: record.present("Reason").map { NodeReason(parsing: String($0), clock: clock) },
             lastBusy: record["LastBusyTime"].flatMap { clock.seconds($0) },
             bootTime: record["BootTime"].flatMap { clock.seconds($0) },
-            architecture: record.present("Arch").map(String.init),
-            operatingSystem: record.present("OS").map(String.init),
-            slurmVersion: record.present("Version").map(String.init)
+            architecture: cache.string(record.present("Arch")),
+            operatingSystem: cache.string(record.present("OS")),
+            slurmVersion: cache.string(record.present("Version"))
         )
     }
 }
