@@ -44,39 +44,11 @@ public enum JobParser {
 
     /// Values that repeat across thousands of jobs, parsed once per call.
     struct Cache {
-        var states: [Substring: JobState] = [:]
-        var reasons: [Substring: JobReason] = [:]
-        var gres: [Substring: [Gres]] = [:]
-        var strings: [Substring: String] = [:]
-
-        mutating func state(_ text: Substring) -> JobState {
-            if let known = states[text] { return known }
-            let state = JobState(rawValue: String(text))
-            states[text] = state
-            return state
-        }
-
-        mutating func reason(_ text: Substring) -> JobReason {
-            if let known = reasons[text] { return known }
-            let reason = JobReason(parsing: text)
-            reasons[text] = reason
-            return reason
-        }
-
-        mutating func gresList(_ text: Substring) -> [Gres] {
-            if let known = gres[text] { return known }
-            let list = Gres.parseList(text)
-            gres[text] = list
-            return list
-        }
-
+        var states = Memo<JobState>()
+        var reasons = Memo<JobReason>()
+        var gres = Memo<[Gres]>()
         /// One shared copy of user, account, partition and QOS names.
-        mutating func string(_ text: Substring) -> String {
-            if let known = strings[text] { return known }
-            let string = String(text)
-            strings[text] = string
-            return string
-        }
+        var strings = Memo<String>()
     }
 
     static func parse(line: Substring, clock: SlurmClock, cache: inout Cache) -> Job? {
@@ -106,7 +78,7 @@ public enum JobParser {
             let value = columns[index]
             switch value {
             case "", "N/A", "(null)", "None": return nil
-            default: return cache.string(value)
+            default: return cache.strings.value(value, String.init)
             }
         }
         func time(_ index: Int) -> Int64? { clock.seconds(columns[index]) }
@@ -128,12 +100,12 @@ public enum JobParser {
             hetJobID: hetJobID,
             hetOffset: hetOffset,
             name: String(columns[24]),
-            user: cache.string(columns[4]),
+            user: cache.strings.value(columns[4], String.init),
             account: shared(5),
-            partition: cache.string(columns[6]),
+            partition: cache.strings.value(columns[6], String.init),
             qos: shared(7),
-            state: cache.state(columns[8]),
-            reason: cache.reason(columns[9]),
+            state: cache.states.value(columns[8]) { JobState(rawValue: String($0)) },
+            reason: cache.reasons.value(columns[9]) { JobReason(parsing: $0) },
             elapsed: SlurmDuration(parsing: columns[10]),
             timeLimit: SlurmDuration(parsing: columns[11]),
             timeLeft: SlurmDuration(parsing: columns[12]),
@@ -141,7 +113,7 @@ public enum JobParser {
             cpus: decimal(columns[14].utf8) ?? 0,
             memoryMB: MemorySize.megabytes(memory),
             memoryPerCPU: MemorySize.isPerCPU(memory),
-            gres: gresText == "N/A" || gresText == "(null)" || gresText.isEmpty ? [] : cache.gresList(gresText),
+            gres: gresText == "N/A" || gresText == "(null)" || gresText.isEmpty ? [] : cache.gres.value(gresText) { Gres.parseList($0) },
             nodeList: text(17),
             submitTime: time(18),
             startTime: time(19),

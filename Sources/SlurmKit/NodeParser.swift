@@ -26,40 +26,14 @@ public enum NodeParser {
     }
 
     struct Cache {
-        var states: [Substring: NodeState] = [:]
-        var gres: [Substring: [Gres]] = [:]
-        var lists: [Substring: [String]] = [:]
-        var strings: [Substring: String] = [:]
-
-        /// One shared copy of texts every node repeats (architecture, OS, version).
-        mutating func string(_ text: Substring?) -> String? {
-            guard let text else { return nil }
-            if let known = strings[text] { return known }
-            let string = String(text)
-            strings[text] = string
-            return string
-        }
-
-        mutating func state(_ text: Substring) -> NodeState {
-            if let known = states[text] { return known }
-            let state = NodeState(parsing: text)
-            states[text] = state
-            return state
-        }
-
-        mutating func gresList(_ text: Substring) -> [Gres] {
-            if let known = gres[text] { return known }
-            let list = Gres.parseList(text)
-            gres[text] = list
-            return list
-        }
+        var states = Memo<NodeState>()
+        var gres = Memo<[Gres]>()
+        var lists = Memo<[String]>()
+        var strings = Memo<String>()
 
         mutating func list(_ text: Substring?) -> [String] {
             guard let text, text != "(null)", text != "N/A", !text.isEmpty else { return [] }
-            if let known = lists[text] { return known }
-            let list = text.split(separator: ",").map(String.init)
-            lists[text] = list
-            return list
+            return lists.value(text) { $0.split(separator: ",").map(String.init) }
         }
     }
 
@@ -68,13 +42,13 @@ public enum NodeParser {
         guard let name = record.present("NodeName") else { return nil }
         let cpusTotal = record.int("CPUTot") ?? 0
         let allocTRES = record["AllocTRES"].map { TRES.parse($0) } ?? [:]
-        let gres = cache.gresList(record["Gres"] ?? "")
-        let gresUsed = record["GresUsed"].map { cache.gresList($0) }
+        let gres = cache.gres.value(record["Gres"] ?? "") { Gres.parseList($0) }
+        let gresUsed = record["GresUsed"].map { cache.gres.value($0) { Gres.parseList($0) } }
         let gpusUsed = gresUsed.map(\.gpuCount) ?? TRES.gpus(allocTRES)
         let load: Double? = record.present("CPULoad").flatMap { Double($0) }
         return Node(
             name: String(name),
-            state: cache.state(record["State"] ?? "UNKNOWN"),
+            state: cache.states.value(record["State"] ?? "UNKNOWN") { NodeState(parsing: $0) },
             cpusAllocated: record.int("CPUAlloc") ?? 0,
             cpusTotal: cpusTotal,
             cpusEffective: record.int("CPUEfctv") ?? cpusTotal,
@@ -91,9 +65,9 @@ public enum NodeParser {
             reason: record.present("Reason").map { NodeReason(parsing: String($0), clock: clock) },
             lastBusy: record["LastBusyTime"].flatMap { clock.seconds($0) },
             bootTime: record["BootTime"].flatMap { clock.seconds($0) },
-            architecture: cache.string(record.present("Arch")),
-            operatingSystem: cache.string(record.present("OS")),
-            slurmVersion: cache.string(record.present("Version"))
+            architecture: record.present("Arch").map { cache.strings.value($0, String.init) },
+            operatingSystem: record.present("OS").map { cache.strings.value($0, String.init) },
+            slurmVersion: record.present("Version").map { cache.strings.value($0, String.init) }
         )
     }
 }

@@ -78,7 +78,11 @@ struct PollerCommand: AsyncParsableCommand {
         if let every {
             guard every > 0 else { throw ValidationError("--every must be positive") }
             while true {
-                _ = try await setup.pollWithLock()
+                do {
+                    _ = try await setup.pollWithLock()
+                } catch let exit as ExitCode where exit.rawValue == 75 {
+                    // Another poller is running this minute; try again at the next tick.
+                }
                 try await Task.sleep(for: .seconds(every))
             }
         }

@@ -41,8 +41,7 @@ enum StatusLoader {
             let jobs = try connection.jobs(cluster: cluster, filter: JobFilter(limit: 1_000_000)).map(\.job)
             let report = StatusReport(
                 cluster: cluster,
-                now: success?.snapshotAt.map { max($0, Int64(Date().timeIntervalSince1970)) }
-                    ?? Int64(Date().timeIntervalSince1970),
+                now: Int64(Date().timeIntervalSince1970),
                 timeZone: settings.timeZone,
                 slurmVersion: success?.slurmVersion,
                 snapshotTime: success?.snapshotAt,
