@@ -69,12 +69,12 @@ extension Connection {
         }.sorted { naturalLess($0.name, $1.name) }
     }
 
-    /// Partitions as of the latest snapshot, in the order Slurm lists them is not kept: default first, then by name.
+    /// Partitions as of the latest snapshot, in the order Slurm lists them.
     public func currentPartitions(cluster: String) throws -> [Partition] {
         try statement(
             """
             SELECT name, state, is_default, node_list, total_cpus, total_nodes, max_time, priority_tier, qos
-            FROM partitions WHERE cluster = ? AND gone_at IS NULL ORDER BY is_default DESC, name
+            FROM partitions WHERE cluster = ? AND gone_at IS NULL ORDER BY position, name
             """
         ).query([.text(cluster)]) { row in
             Partition(

@@ -138,20 +138,20 @@ extension Connection {
         let upsert = try statement(
             """
             INSERT INTO partitions (cluster, name, first_seen, gone_at, state, is_default, node_list, total_cpus,
-                total_nodes, max_time, priority_tier, qos)
-            VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+                total_nodes, max_time, priority_tier, qos, position)
+            VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (cluster, name) DO UPDATE SET gone_at = NULL, state = excluded.state,
                 is_default = excluded.is_default, node_list = excluded.node_list, total_cpus = excluded.total_cpus,
                 total_nodes = excluded.total_nodes, max_time = excluded.max_time,
-                priority_tier = excluded.priority_tier, qos = excluded.qos
+                priority_tier = excluded.priority_tier, qos = excluded.qos, position = excluded.position
             """
         )
-        for partition in snapshot.partitions {
+        for (position, partition) in snapshot.partitions.enumerated() {
             try upsert.run([
                 .text(cluster), .text(partition.name), .integer(snapshot.takenAt), .text(partition.state),
                 SQLValue(partition.isDefault), .text(partition.nodeList), SQLValue(partition.totalCPUs),
                 SQLValue(partition.totalNodes), SQLValue(partition.maxTime.seconds), SQLValue(partition.priorityTier),
-                SQLValue(partition.qos),
+                SQLValue(partition.qos), SQLValue(position),
             ])
         }
         let names = Set(snapshot.partitions.map(\.name))

@@ -82,6 +82,7 @@ enum Schema {
             max_time INTEGER,
             priority_tier INTEGER NOT NULL,
             qos TEXT,
+            position INTEGER NOT NULL,
             PRIMARY KEY (cluster, name)
         ) WITHOUT ROWID;
 
