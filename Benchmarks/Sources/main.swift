@@ -182,6 +182,11 @@ func storageDay() throws {
 switch which {
 case "parse-store": try parseStore()
 case "storage-day": try storageDay()
+case "parse-profile":
+    // For profilers: parse the same output twenty times.
+    let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
+    let text = syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: jobCount, nonce: "b")
+    for _ in 0..<20 { _ = try SnapshotParser.parse(stdout: text, stderr: "", nonce: "b", fallbackTime: 0) }
 case "store-profile":
     // For profilers: parse once, then store the two polls ten times over.
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))

@@ -23,10 +23,12 @@ public enum JobParser {
     }
 
     public static func parse(_ text: Substring, clock: SlurmClock) -> Result {
+        let all = lines(text)
         var jobs: [Job] = []
+        jobs.reserveCapacity(all.count)
         var malformed = 0
         var cache = Cache()
-        for line in lines(text) {
+        for line in all {
             if line.utf8.allSatisfy({ $0 == 0x20 }) { continue }
             if let job = parse(line: line, clock: clock, cache: &cache) {
                 jobs.append(job)
@@ -68,18 +70,10 @@ public enum JobParser {
         guard columns.count == fields.count - 1, let jobID = decimal(columns[1].utf8) else { return nil }
         columns.append(line[start...])
         func text(_ index: Int) -> String? {
-            let value = columns[index]
-            switch value {
-            case "", "N/A", "(null)", "None": return nil
-            default: return String(value)
-            }
+            columns[index].isSlurmNothing ? nil : String(columns[index])
         }
         func shared(_ index: Int) -> String? {
-            let value = columns[index]
-            switch value {
-            case "", "N/A", "(null)", "None": return nil
-            default: return cache.strings.value(value, String.init)
-            }
+            columns[index].isSlurmNothing ? nil : cache.strings.value(columns[index], String.init)
         }
         func time(_ index: Int) -> Int64? { clock.seconds(columns[index]) }
         let displayID = String(columns[0])
@@ -113,7 +107,7 @@ public enum JobParser {
             cpus: decimal(columns[14].utf8) ?? 0,
             memoryMB: MemorySize.megabytes(memory),
             memoryPerCPU: MemorySize.isPerCPU(memory),
-            gres: gresText == "N/A" || gresText == "(null)" || gresText.isEmpty ? [] : cache.gres.value(gresText) { Gres.parseList($0) },
+            gres: gresText.isSlurmNothing ? [] : cache.gres.value(gresText) { Gres.parseList($0) },
             nodeList: text(17),
             submitTime: time(18),
             startTime: time(19),

@@ -6,11 +6,13 @@ public enum NodeParser {
     /// odd output degrades one field, never the poll. States, GRES and list fields repeat across thousands of nodes,
     /// so each distinct text is parsed once per call.
     public static func parse(_ text: Substring, clock: SlurmClock) -> [Node] {
+        let all = lines(text)
         var nodes: [Node] = []
+        nodes.reserveCapacity(all.count)
         var cache = Cache()
-        for line in lines(text) {
+        for line in all {
             let trimmed = line.drop { $0 == " " }
-            guard trimmed.hasPrefix("NodeName=") else { continue }
+            guard trimmed.bytesHavePrefix("NodeName=") else { continue }
             if let node = parse(line: trimmed, clock: clock, cache: &cache) { nodes.append(node) }
         }
         return nodes
@@ -32,7 +34,7 @@ public enum NodeParser {
         var strings = Memo<String>()
 
         mutating func list(_ text: Substring?) -> [String] {
-            guard let text, text != "(null)", text != "N/A", !text.isEmpty else { return [] }
+            guard let text, !text.isSlurmNothing else { return [] }
             return lists.value(text) { $0.split(separator: ",").map(String.init) }
         }
     }

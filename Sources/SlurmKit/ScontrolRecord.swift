@@ -5,7 +5,7 @@
 /// there is one, so a reason containing `=` stays whole. Values are slices of the line, spaces inside kept as
 /// printed; the line is scanned byte by byte once.
 public struct ScontrolRecord: Sendable {
-    public private(set) var fields: [Substring: Substring] = [:]
+    private var fields: [ByteKey: Substring] = [:]
 
     public init(line: String) {
         self.init(line: Substring(line))
@@ -33,10 +33,10 @@ public struct ScontrolRecord: Sendable {
         while position < tokens.count {
             let token = tokens[position]
             if let equals = token.equals, ScontrolRecord.isKey(line[token.start..<equals]) {
-                if let open = current { fields[open.key] = line[open.valueStart..<open.valueEnd] }
+                if let open = current { fields[ByteKey(open.key)] = line[open.valueStart..<open.valueEnd] }
                 let key = line[token.start..<equals]
                 var end = token.end
-                if key == "Reason", let stamp = ScontrolRecord.reasonStampEnd(line, tokens, from: position) {
+                if key.bytesEqual("Reason"), let stamp = ScontrolRecord.reasonStampEnd(line, tokens, from: position) {
                     end = tokens[stamp].end
                     position = stamp
                 }
@@ -46,24 +46,24 @@ public struct ScontrolRecord: Sendable {
             }
             position += 1
         }
-        if let open = current { fields[open.key] = line[open.valueStart..<open.valueEnd] }
+        if let open = current { fields[ByteKey(open.key)] = line[open.valueStart..<open.valueEnd] }
     }
 
     public subscript(key: Substring) -> Substring? {
-        fields[key]
+        fields[ByteKey(key)]
     }
 
     /// A value, with Slurm's words for "nothing" (`(null)`, `N/A`, `None`, `n/a`, empty) as nil.
     public func present(_ key: Substring) -> Substring? {
-        guard let value = fields[key] else { return nil }
-        switch value {
-        case "", "(null)", "N/A", "n/a", "None", "Unknown", "n/s": return nil
-        default: return value
+        guard let value = fields[ByteKey(key)] else { return nil }
+        if value.isSlurmNothing || value.bytesEqual("n/a") || value.bytesEqual("Unknown") || value.bytesEqual("n/s") {
+            return nil
         }
+        return value
     }
 
     public func int(_ key: Substring) -> Int? {
-        guard let value = fields[key] else { return nil }
+        guard let value = fields[ByteKey(key)] else { return nil }
         return decimal(value.utf8)
     }
 

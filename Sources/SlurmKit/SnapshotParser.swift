@@ -97,9 +97,9 @@ public enum SnapshotParser {
         var sawDone = false
         for line in lines(text) where line.utf8.first == UInt8(ascii: "@") && line.hasPrefix(mark) {
             let words = line.dropFirst(mark.count).split(separator: " ")
-            if words.first == "begin", words.count == 2 {
+            if words.first?.bytesEqual("begin") == true, words.count == 2 {
                 current = (String(words[1]), line.endIndex)
-            } else if words.first == "end", words.count == 3, let open = current, open.name == words[1] {
+            } else if words.first?.bytesEqual("end") == true, words.count == 3, let open = current, open.name == words[1] {
                 sections[open.name] = (text[open.start..<line.startIndex], Int32(words[2]) ?? -1)
                 current = nil
             } else if words.first == "done", current == nil {

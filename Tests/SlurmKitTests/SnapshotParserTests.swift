@@ -32,6 +32,26 @@ struct SnapshotParserTests {
         #expect(snapshot.nodes.first { $0.name == "n4" }?.reason?.text == "lab: bad DIMM")
     }
 
+    @Test("the exact output of the poll script on a real Slurm 22.05 cluster (with -d, sacct, stderr markers)")
+    func realLab() throws {
+        let stdout = try Fixtures.text("poll/lab-22.05-real.txt")
+        let stderr = try Fixtures.text("poll/lab-22.05-real.stderr")
+        let snapshot = try SnapshotParser.parse(stdout: stdout, stderr: stderr, nonce: "real0", fallbackTime: 0)
+        #expect(snapshot.notes.isEmpty)
+        #expect(snapshot.nodes.count == 11 && snapshot.partitions.count == 4 && snapshot.jobs.count == 25)
+        let n1 = try #require(snapshot.nodes.first { $0.name == "n1" })
+        #expect(n1.gresUsed == [Gres(name: "gpu", type: "tesla", count: 1, detail: "IDX:0")])
+        #expect(n1.gpusTotal == 2 && n1.gpusUsed == 1)
+        #expect(snapshot.nodes.first { $0.name == "n2" }?.gresUsed == [Gres(name: "gpu", count: 0)])
+        let accounting = try #require(snapshot.accounting)
+        #expect(accounting.count == 8)
+        #expect(accounting.first { $0.jobID == 10 }?.state == .cancelled)
+        #expect(accounting.first { $0.jobID == 8 }?.exitCode == 3)
+        #expect(Set(accounting.map(\.state)) == [.timeout, .completed, .failed, .outOfMemory, .cancelled, .nodeFail])
+        #expect(snapshot.jobs.first { $0.displayID == "12_[3-6%2]" }?.reason.code == "JobArrayTaskLimit")
+        #expect(snapshot.slurmVersion == "slurm-wlm 22.05.8")
+    }
+
     @Test("output cut short is a failure, never a partial snapshot")
     func truncated() {
         #expect(throws: SnapshotParser.Failure.truncated(lastSection: "jobs")) { try parse("poll/truncated.txt") }
