@@ -176,6 +176,11 @@ func storageDay() throws {
     print("  slurmbot database: \(mb(ours))  (\(counts.0) node intervals, \(counts.1) jobs, \(counts.2) partition samples)")
     print("  every node every poll, SQLite: \(mb(naiveTotal))  (\(naiveRowsPerPoll) rows a poll; measured on \(naiveSample) polls, scaled)")
     print("  every node every poll, JSON lines as the original tool: \(mb(jsonTotal))")
+    let tables = try database.sync { connection in
+        try connection.statement("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+            .query { ($0.text(0), $0.int(1)) }
+    }
+    print("  by table and index: " + tables.prefix(8).map { "\($0.0) \(mb($0.1))" }.joined(separator: ", "))
     print(String(format: "  ratio: %.3f of the SQLite every-node size, %.3f of the JSON lines", Double(ours) / Double(naiveTotal), Double(ours) / Double(jsonTotal)))
 }
 

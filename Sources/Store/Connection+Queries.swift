@@ -149,49 +149,47 @@ extension Connection {
         -> [NodeTimeline]
     {
         var spans: [String: [NodeSpan]] = [:]
+        var states: [String: NodeState] = [:]
         let rows = try statement(
             """
-            SELECT node, state, category, reason, since, until FROM node_intervals
+            SELECT node, state, reason, since, until FROM node_intervals
             WHERE cluster = ? AND since < ? AND (until IS NULL OR until > ?)
             ORDER BY since
             """
         ).query([.text(cluster), .integer(to), .integer(from)]) { row in
-            (
-                row.text(0), row.text(1), row.text(2), row.optionalText(3), row.int64(4), row.optionalInt64(5)
-            )
+            (row.text(0), row.text(1), row.optionalText(2), row.int64(3), row.optionalInt64(4))
         }
         let lastSnapshot = try latestSnapshotTime(cluster: cluster) ?? to
-        for (node, state, category, reason, since, until) in rows {
+        for (node, stateText, reason, since, until) in rows {
             if let nodes, !nodes.contains(node) { continue }
             // An open interval is known to last until the latest snapshot, not beyond.
             let end = min(until ?? max(lastSnapshot, since), to)
             let start = max(since, from)
             guard end > start || (until == nil && end == start) else { continue }
+            let state = states[stateText] ?? NodeState(parsing: stateText)
+            states[stateText] = state
             spans[node, default: []].append(
-                NodeSpan(
-                    state: NodeState(parsing: state), category: NodeCategory(rawValue: category) ?? .other,
-                    reason: reason, from: start, until: end))
+                NodeSpan(state: state, category: state.category, reason: reason, from: start, until: end))
         }
         return spans.keys.naturallySorted().map { NodeTimeline(node: $0, spans: spans[$0]!) }
     }
 
     /// Since when a node has been idle without a break, or nil when it is not idle now.
+    ///
+    /// Walks the node's intervals from the newest back to the first one that was not idle.
     public func idleSince(cluster: String, node: String) throws -> Int64? {
-        let current = try statement(
-            "SELECT category, since FROM node_intervals WHERE cluster = ? AND node = ? AND until IS NULL"
-        ).query([.text(cluster), .text(node)]) { ($0.text(0), $0.int64(1)) }.first
-        guard let current, current.0 == NodeCategory.idle.rawValue else { return nil }
-        let lastBusy = try scalar(
-            """
-            SELECT max(until) FROM node_intervals
-            WHERE cluster = ? AND node = ? AND until IS NOT NULL AND category != 'idle'
-            """,
-            [.text(cluster), .text(node)]
-        ).int64
-        if let lastBusy { return lastBusy }
-        return try scalar(
-            "SELECT min(since) FROM node_intervals WHERE cluster = ? AND node = ?", [.text(cluster), .text(node)]
-        ).int64 ?? current.1
+        let statement = try statement(
+            "SELECT state, since, until IS NULL FROM node_intervals WHERE cluster = ? AND node = ? ORDER BY since DESC")
+        defer { statement.reset() }
+        try statement.bind([.text(cluster), .text(node)])
+        var since: Int64?
+        while try statement.step() {
+            // The newest interval must still be open: a node that left Slurm is not idle.
+            if since == nil && statement.int(2) == 0 { return nil }
+            guard NodeState(parsing: statement.text(0)).category == .idle else { break }
+            since = statement.int64(1)
+        }
+        return since
     }
 
     /// Jobs matching `filter`, newest submissions first.
@@ -222,11 +220,11 @@ extension Connection {
             """
         ).query(values) { row in
             let job = Job(
-                displayID: row.text(1), jobID: row.int(0), arrayJobID: row.optionalInt(2),
+                displayID: row.optionalText(1) ?? String(row.int(0)), jobID: row.int(0), arrayJobID: row.optionalInt(2),
                 arrayTask: row.optionalText(3), hetJobID: row.optionalInt(4), hetOffset: row.optionalInt(5),
                 name: row.text(6), user: row.text(7), account: row.optionalText(8), partition: row.text(9),
                 qos: row.optionalText(10), state: JobState(rawValue: row.text(11)),
-                reason: JobReason(parsing: row.text(12)),
+                reason: JobReason(parsing: row.optionalText(12) ?? "None"),
                 timeLimit: row.optionalInt(16).map(SlurmDuration.seconds) ?? .unlimited, nodeCount: row.int(17),
                 cpus: row.int(18), memoryMB: row.optionalInt(19), gres: Gres.parseList(row.text(20)),
                 nodeList: row.optionalText(21), submitTime: row.optionalInt64(13), startTime: row.optionalInt64(14),

@@ -91,7 +91,7 @@ extension Connection {
         let closeInterval = try statement(
             "UPDATE node_intervals SET until = ? WHERE cluster = ? AND node = ? AND until IS NULL")
         let openInterval = try statement(
-            "INSERT INTO node_intervals (cluster, node, state, category, reason, since) VALUES (?, ?, ?, ?, ?, ?)")
+            "INSERT INTO node_intervals (cluster, node, state, reason, since) VALUES (?, ?, ?, ?, ?)")
         var seen = Set<String>()
         seen.reserveCapacity(snapshot.nodes.count)
         for node in snapshot.nodes {
@@ -119,8 +119,7 @@ extension Connection {
                     summary.intervalsClosed += 1
                 }
                 try openInterval.run([
-                    .text(cluster), .text(node.name), .text(state), .text(node.state.category.rawValue),
-                    SQLValue(node.reason?.text), .integer(at),
+                    .text(cluster), .text(node.name), .text(state), SQLValue(node.reason?.text), .integer(at),
                 ])
                 summary.intervalsOpened += 1
             }
@@ -221,10 +220,13 @@ extension Connection {
             if stored[job.jobID] == fingerprint { continue }
             let final = job.state.isFinal
             try upsert.run([
-                .text(cluster), SQLValue(job.jobID), .integer(fingerprint), .text(job.displayID),
+                // The shown id and the reason are stored only when they say more than the job id and "None".
+                .text(cluster), SQLValue(job.jobID), .integer(fingerprint),
+                job.displayID == String(job.jobID) ? .null : .text(job.displayID),
                 SQLValue(job.arrayJobID), SQLValue(job.arrayTask), SQLValue(job.hetJobID), SQLValue(job.hetOffset),
                 .text(job.name), .text(job.user), SQLValue(job.account), .text(job.partition), SQLValue(job.qos),
-                .text(job.state.rawValue), .text(job.reason.raw), SQLValue(job.submitTime), SQLValue(job.startTime),
+                .text(job.state.rawValue), job.reason.isNone ? .null : .text(job.reason.raw), SQLValue(job.submitTime),
+                SQLValue(job.startTime),
                 SQLValue(job.endTime), SQLValue(job.timeLimit.seconds), SQLValue(job.nodeCount), SQLValue(job.cpus),
                 SQLValue(job.memoryMB), .text(job.gres.map(\.description).joined(separator: ",")),
                 SQLValue(job.gpus), SQLValue(job.nodeList), SQLValue(job.priority), SQLValue(job.dependency),

@@ -60,7 +60,6 @@ enum Schema {
             cluster TEXT NOT NULL,
             node TEXT NOT NULL,
             state TEXT NOT NULL,
-            category TEXT NOT NULL,
             reason TEXT,
             since INTEGER NOT NULL,
             until INTEGER
@@ -114,7 +113,7 @@ enum Schema {
             cluster TEXT NOT NULL,
             job_id INTEGER NOT NULL,
             fingerprint INTEGER NOT NULL,
-            display_id TEXT NOT NULL,
+            display_id TEXT,
             array_job_id INTEGER,
             array_task TEXT,
             het_job_id INTEGER,
@@ -125,7 +124,7 @@ enum Schema {
             partition TEXT NOT NULL,
             qos TEXT,
             state TEXT NOT NULL,
-            reason TEXT NOT NULL,
+            reason TEXT,
             submit_time INTEGER,
             start_time INTEGER,
             end_time INTEGER,
@@ -148,7 +147,6 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX jobs_listed ON jobs(cluster, job_id, fingerprint) WHERE gone_at IS NULL;
         CREATE INDEX jobs_gone ON jobs(gone_at) WHERE gone_at IS NOT NULL;
-        CREATE INDEX jobs_by_user ON jobs(cluster, user, submit_time);
         """
     ]
 
