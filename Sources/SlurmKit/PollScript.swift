@@ -1,7 +1,9 @@
 /// The one command a poll runs on the head node: every query in one exec, each in a marked section.
 ///
 /// Markers carry a per-poll random nonce, so no job name or reason can forge a section boundary. Each section
-/// ends with its command's exit status. The same markers go to stderr, so the parser can quote the failing
+/// ends with its command's exit status. When the nodes query fails the script stops there: the controller is
+/// unreachable, and each further query would only wait out Slurm's message timeout again (about 9 s each).
+/// The same markers go to stderr, so the parser can quote the failing
 /// command's own error message. Environment that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
 public enum PollScript {
     /// The sections, in the order the script prints them.
@@ -31,6 +33,7 @@ public enum PollScript {
             meta() { echo "now=$(date +%s)"; echo "utc_offset=$(date +%z)"; echo "host=$(hostname)"; echo "version=$(scontrol --version)"; }
             section meta meta
             section nodes scontrol -o -d show node
+            if [ "$rc" -ne 0 ]; then printf '\\n%s done\\n' "$m"; exit 0; fi
             section partitions scontrol -o show partition
             section jobs squeue -h -t all -o '\(JobParser.format)'
             section accounting sacct -a -X -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields)

@@ -17,6 +17,7 @@ struct SnapshotParserTests {
         for section in PollScript.Section.allCases { #expect(script.contains("section \(section.rawValue) ")) }
         #expect(script.contains("SLURM_TIME_FORMAT=standard"))
         #expect(script.contains("squeue -h -t all -o '\(JobParser.format)'"))
+        #expect(script.contains("if [ \"$rc\" -ne 0 ]; then printf"))
     }
 
     @Test("the assembled output of the lab fixtures parses whole")
@@ -50,6 +51,20 @@ struct SnapshotParserTests {
         #expect(Set(accounting.map(\.state)) == [.timeout, .completed, .failed, .outOfMemory, .cancelled, .nodeFail])
         #expect(snapshot.jobs.first { $0.displayID == "12_[3-6%2]" }?.reason.code == "JobArrayTaskLimit")
         #expect(snapshot.slurmVersion == "slurm-wlm 22.05.8")
+    }
+
+    @Test("slurmctld down, for real: the nodes section fails with Slurm's own message and the script stops there")
+    func controllerDown() throws {
+        let stdout = try Fixtures.text("poll/lab-22.05-slurmctld-down.txt")
+        let stderr = try Fixtures.text("poll/lab-22.05-slurmctld-down.stderr")
+        #expect(!stdout.contains("begin partitions"))
+        #expect(
+            throws: SnapshotParser.Failure.sectionFailed(
+                section: "nodes", status: 1,
+                stderr: "slurm_load_node error: Unable to contact slurm controller (connect failure)")
+        ) {
+            try SnapshotParser.parse(stdout: stdout, stderr: stderr, nonce: "down0", fallbackTime: 0)
+        }
     }
 
     @Test("output cut short is a failure, never a partial snapshot")
