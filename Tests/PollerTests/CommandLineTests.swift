@@ -16,6 +16,16 @@ struct CommandLineTests {
         }
     }
 
+    @Test("poll-script prints the exact command a poll runs, and refuses an unsafe nonce")
+    func pollScript() throws {
+        let result = try Products.run("slurmbot", ["poll-script", "--nonce", "abc1"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("m='@@slurmbot:abc1@@'"))
+        #expect(result.stdout.contains("section nodes scontrol -o -d show node"))
+        let bad = try Products.run("slurmbot", ["poll-script", "--nonce", "a'; rm -rf /; '"])
+        #expect(bad.status != 0 && bad.stderr.contains("letters and digits only"))
+    }
+
     @Test("a fixture poll stores, a repeat adds no interval rows, and status reads it back")
     func fixturePoll() throws {
         let directory = try TemporaryDirectory()

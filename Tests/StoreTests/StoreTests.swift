@@ -104,6 +104,8 @@ struct StoreTests {
             #expect(try connection.idleSince(cluster: "c", node: "n11") == start.takenAt + 1200)
             #expect(try connection.idleSince(cluster: "c", node: "n2") == nil)
             #expect(try connection.idleSince(cluster: "c", node: "n4") == nil)
+            #expect(try connection.idleSince(cluster: "c", node: "n9") == nil, "a node that left Slurm is not idle")
+            #expect(try connection.idleSince(cluster: "c", node: "n11-never") == nil)
             let n9 = try #require(timelines.first { $0.node == "n9" })
             #expect(n9.spans.last?.until == start.takenAt + 1200)
             #expect(try connection.currentNodes(cluster: "c").contains { $0.name == "n9" } == false)
