@@ -32,8 +32,11 @@ struct PollerCommand: AsyncParsableCommand {
     @Option(help: "Cluster name stored with every row. Default: $SLURMBOT_CLUSTER or 'default'.")
     var cluster: String?
 
-    @Option(help: "Keep polling every SECONDS instead of once (for example $CHECK_INTERVAL).")
+    @Option(help: "Keep polling every SECONDS instead of once.")
     var every: Int?
+
+    @Flag(help: "Keep polling every $CHECK_INTERVAL seconds (default 300), as the original tool did.")
+    var loop = false
 
     @Option(help: "Simulated source only: fill the past HOURS of history, one poll per --interval, then stop.")
     var backfill: Int?
@@ -75,8 +78,8 @@ struct PollerCommand: AsyncParsableCommand {
             withExtendedLifetime(lock) {}
             throw ExitCode(result.failed == 0 ? 0 : 1)
         }
-        if let every {
-            guard every > 0 else { throw ValidationError("--every must be positive") }
+        if let every = every ?? (loop ? settings.checkInterval : nil) {
+            guard every > 0 else { throw ValidationError("--every and CHECK_INTERVAL must be positive") }
             while true {
                 do {
                     _ = try await setup.pollWithLock()

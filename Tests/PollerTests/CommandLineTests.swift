@@ -11,7 +11,7 @@ struct CommandLineTests {
     func help() throws {
         let result = try Products.run("slurmbot-poller", ["--help"])
         #expect(result.status == 0)
-        for option in ["--source", "--db", "--cluster", "--every", "--backfill", "--interval", "--timeout", "Exit status"] {
+        for option in ["--source", "--db", "--cluster", "--every", "--loop", "--backfill", "--interval", "--timeout", "Exit status"] {
             #expect(result.stdout.contains(option), "missing \(option)")
         }
     }
@@ -81,6 +81,31 @@ struct CommandLineTests {
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown source 'carrier-pigeon'"))
         let backfill = try Products.run("slurmbot-poller", ["--source", "fixture:/x", "--backfill", "2"])
         #expect(backfill.status == 2 && backfill.stderr.contains("--backfill needs --source simulated"))
+    }
+
+    @Test("--loop polls every CHECK_INTERVAL seconds until stopped")
+    func loop() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let db = directory.file("loop.db")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Products.path("slurmbot-poller")))
+        process.arguments = ["--loop", "--quiet", "--source", "simulated", "--db", db]
+        process.environment = ["CHECK_INTERVAL": "1", "SLURMBOT_ENV_FILE": "/nonexistent"]
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var polls = 0
+        for _ in 0..<150 where polls < 3 {
+            try await Task.sleep(for: .milliseconds(100))
+            if FileManager.default.fileExists(atPath: db) {
+                polls = (try? Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 10).count }) ?? 0
+            }
+        }
+        #expect(polls >= 3)
+        #expect(process.isRunning)
     }
 
     @Test("a second poller exits 75 while the first holds the lock")
