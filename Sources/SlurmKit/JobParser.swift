@@ -28,9 +28,11 @@ public enum JobParser {
         jobs.reserveCapacity(all.count)
         var malformed = 0
         var cache = Cache()
+        var columns: [Substring] = []
+        columns.reserveCapacity(fields.count)
         for line in all {
             if line.utf8.allSatisfy({ $0 == 0x20 }) { continue }
-            if let job = parse(line: line, clock: clock, cache: &cache) {
+            if let job = parse(line: line, clock: clock, cache: &cache, columns: &columns) {
                 jobs.append(job)
             } else {
                 malformed += 1
@@ -41,7 +43,8 @@ public enum JobParser {
 
     public static func parse(line: Substring, clock: SlurmClock) -> Job? {
         var cache = Cache()
-        return parse(line: line, clock: clock, cache: &cache)
+        var columns: [Substring] = []
+        return parse(line: line, clock: clock, cache: &cache, columns: &columns)
     }
 
     /// Values that repeat across thousands of jobs, parsed once per call.
@@ -53,10 +56,10 @@ public enum JobParser {
         var strings = Memo<String>()
     }
 
-    static func parse(line: Substring, clock: SlurmClock, cache: inout Cache) -> Job? {
+    /// - Parameter columns: scratch storage reused line after line.
+    static func parse(line: Substring, clock: SlurmClock, cache: inout Cache, columns: inout [Substring]) -> Job? {
         // Split on the first 24 `|` bytes; whatever follows, `|` included, is the name.
-        var columns: [Substring] = []
-        columns.reserveCapacity(fields.count)
+        columns.removeAll(keepingCapacity: true)
         let view = line.utf8
         var start = view.startIndex
         var index = start

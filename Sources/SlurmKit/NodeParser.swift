@@ -10,10 +10,12 @@ public enum NodeParser {
         var nodes: [Node] = []
         nodes.reserveCapacity(all.count)
         var cache = Cache()
+        var record = ScontrolRecord()
         for line in all {
             let trimmed = line.drop { $0 == " " }
             guard trimmed.bytesHavePrefix("NodeName=") else { continue }
-            if let node = parse(line: trimmed, clock: clock, cache: &cache) { nodes.append(node) }
+            record.load(trimmed)
+            if let node = parse(record, clock: clock, cache: &cache) { nodes.append(node) }
         }
         return nodes
     }
@@ -24,7 +26,7 @@ public enum NodeParser {
 
     public static func parse(line: Substring, clock: SlurmClock) -> Node? {
         var cache = Cache()
-        return parse(line: line, clock: clock, cache: &cache)
+        return parse(ScontrolRecord(line: line), clock: clock, cache: &cache)
     }
 
     struct Cache {
@@ -39,8 +41,7 @@ public enum NodeParser {
         }
     }
 
-    static func parse(line: Substring, clock: SlurmClock, cache: inout Cache) -> Node? {
-        let record = ScontrolRecord(line: line)
+    static func parse(_ record: ScontrolRecord, clock: SlurmClock, cache: inout Cache) -> Node? {
         guard let name = record.present("NodeName") else { return nil }
         let cpusTotal = record.int("CPUTot") ?? 0
         let allocTRES = record["AllocTRES"].map { TRES.parse($0) } ?? [:]

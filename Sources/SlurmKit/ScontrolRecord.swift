@@ -6,16 +6,27 @@
 /// printed; the line is scanned byte by byte once.
 public struct ScontrolRecord: Sendable {
     private var fields: [ByteKey: Substring] = [:]
+    private var tokens: [(start: String.Index, equals: String.Index?, end: String.Index)] = []
 
     public init(line: String) {
         self.init(line: Substring(line))
     }
 
     public init(line: Substring) {
-        let view = line.utf8
+        load(line)
+    }
+
+    /// An empty record whose storage `load(_:)` reuses line after line: no allocation per node on big clusters.
+    init() {
         fields.reserveCapacity(64)
-        var tokens: [(start: String.Index, equals: String.Index?, end: String.Index)] = []
         tokens.reserveCapacity(64)
+    }
+
+    /// Replaces the fields with those of `line`, keeping the storage.
+    mutating func load(_ line: Substring) {
+        fields.removeAll(keepingCapacity: true)
+        tokens.removeAll(keepingCapacity: true)
+        let view = line.utf8
         var index = view.startIndex
         while index < view.endIndex {
             while index < view.endIndex && view[index] == 0x20 { index = view.index(after: index) }
@@ -36,7 +47,7 @@ public struct ScontrolRecord: Sendable {
                 if let open = current { fields[ByteKey(open.key)] = line[open.valueStart..<open.valueEnd] }
                 let key = line[token.start..<equals]
                 var end = token.end
-                if key.bytesEqual("Reason"), let stamp = ScontrolRecord.reasonStampEnd(line, tokens, from: position) {
+                if key.bytesEqual("Reason"), let stamp = reasonStampEnd(line, from: position) {
                     end = tokens[stamp].end
                     position = stamp
                 }
@@ -74,9 +85,7 @@ public struct ScontrolRecord: Sendable {
         }
     }
 
-    private static func reasonStampEnd(
-        _ line: Substring, _ tokens: [(start: String.Index, equals: String.Index?, end: String.Index)], from start: Int
-    ) -> Int? {
+    private func reasonStampEnd(_ line: Substring, from start: Int) -> Int? {
         for i in start..<tokens.count {
             let token = line[tokens[i].start..<tokens[i].end]
             if token.utf8.last == UInt8(ascii: "]"), let open = token.lastIndex(of: "["), token[open...].contains("@") {

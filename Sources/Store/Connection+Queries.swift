@@ -153,7 +153,10 @@ extension Connection {
         let rows = try statement(
             """
             SELECT node, state, reason, since, until FROM node_intervals
-            WHERE cluster = ? AND since < ? AND (until IS NULL OR until > ?)
+            WHERE cluster = ?1 AND since < ?2 AND until IS NULL
+            UNION ALL
+            SELECT node, state, reason, since, until FROM node_intervals
+            WHERE cluster = ?1 AND since < ?2 AND until > ?3
             ORDER BY since
             """
         ).query([.text(cluster), .integer(to), .integer(from)]) { row in

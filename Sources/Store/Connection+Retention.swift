@@ -24,8 +24,8 @@ extension Connection {
             """, cutoff)
         summary.intervals = try deleteInChunks(
             """
-            DELETE FROM node_intervals WHERE id IN
-                (SELECT id FROM node_intervals WHERE until IS NOT NULL AND until < ? LIMIT \(chunk))
+            DELETE FROM node_intervals WHERE (cluster, node, since) IN
+                (SELECT cluster, node, since FROM node_intervals WHERE until IS NOT NULL AND until < ? LIMIT \(chunk))
             """, cutoff)
         summary.jobs = try deleteInChunks(
             """

@@ -91,7 +91,8 @@ extension Connection {
         let closeInterval = try statement(
             "UPDATE node_intervals SET until = ? WHERE cluster = ? AND node = ? AND until IS NULL")
         let openInterval = try statement(
-            "INSERT INTO node_intervals (cluster, node, state, reason, since) VALUES (?, ?, ?, ?, ?)")
+            // Two states at the same snapshot time: the earlier lasted no time at all and is replaced.
+            "INSERT OR REPLACE INTO node_intervals (cluster, node, state, reason, since) VALUES (?, ?, ?, ?, ?)")
         var seen = Set<String>()
         seen.reserveCapacity(snapshot.nodes.count)
         for node in snapshot.nodes {

@@ -56,16 +56,15 @@ enum Schema {
         ) WITHOUT ROWID;
 
         CREATE TABLE node_intervals (
-            id INTEGER PRIMARY KEY,
             cluster TEXT NOT NULL,
             node TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            until INTEGER,
             state TEXT NOT NULL,
             reason TEXT,
-            since INTEGER NOT NULL,
-            until INTEGER
-        );
-        CREATE INDEX node_intervals_by_node ON node_intervals(cluster, node, since);
-        CREATE INDEX node_intervals_by_time ON node_intervals(cluster, since);
+            PRIMARY KEY (cluster, node, since)
+        ) WITHOUT ROWID;
+        CREATE INDEX node_intervals_by_end ON node_intervals(cluster, until);
         CREATE UNIQUE INDEX node_intervals_open ON node_intervals(cluster, node) WHERE until IS NULL;
 
         CREATE TABLE partitions (
