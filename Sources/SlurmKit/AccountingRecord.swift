@@ -32,18 +32,33 @@ public enum AccountingParser {
     }
 
     public static func parse(_ text: Substring, clock: SlurmClock) -> [AccountingRecord] {
+        let all = lines(text)
         var records: [AccountingRecord] = []
-        for line in lines(text) {
-            let columns = line.split(separator: "|", omittingEmptySubsequences: false)
-            guard columns.count >= 6, let jobID = Int(columns[0]) else { continue }
+        records.reserveCapacity(all.count)
+        var states = Memo<JobState>()
+        var columns: [Substring] = []
+        for line in all {
+            columns.removeAll(keepingCapacity: true)
+            var start = line.startIndex
+            var index = start
+            let view = line.utf8
+            while index < view.endIndex {
+                if view[index] == UInt8(ascii: "|") {
+                    columns.append(line[start..<index])
+                    start = view.index(after: index)
+                }
+                index = view.index(after: index)
+            }
+            columns.append(line[start...])
+            guard columns.count >= 6, let jobID = decimal(columns[0].utf8) else { continue }
             let codes = columns[3].split(separator: ":")
             records.append(
                 AccountingRecord(
                     jobID: jobID,
                     displayID: String(columns[1]),
-                    state: JobState(rawValue: String(columns[2])),
-                    exitCode: codes.first.flatMap { Int($0) },
-                    signal: codes.count > 1 ? Int(codes[1]) : nil,
+                    state: states.value(columns[2]) { JobState(rawValue: String($0)) },
+                    exitCode: codes.first.flatMap { decimal($0.utf8) },
+                    signal: codes.count > 1 ? decimal(codes[1].utf8) : nil,
                     elapsed: SlurmDuration(parsing: columns[4]),
                     endTime: clock.seconds(columns[5])
                 )

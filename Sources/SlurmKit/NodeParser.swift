@@ -44,10 +44,11 @@ public enum NodeParser {
     static func parse(_ record: ScontrolRecord, clock: SlurmClock, cache: inout Cache) -> Node? {
         guard let name = record.present("NodeName") else { return nil }
         let cpusTotal = record.int("CPUTot") ?? 0
-        let allocTRES = record["AllocTRES"].map { TRES.parse($0) } ?? [:]
+        // AllocTRES is read only for what older output lacks: GPUs in use without -d, memory without AllocMem.
+        var allocTRES: [String: String] { record["AllocTRES"].map { TRES.parse($0) } ?? [:] }
         let gres = cache.gres.value(record["Gres"] ?? "") { Gres.parseList($0) }
         let gresUsed = record["GresUsed"].map { cache.gres.value($0) { Gres.parseList($0) } }
-        let gpusUsed = gresUsed.map(\.gpuCount) ?? TRES.gpus(allocTRES)
+        let gpusUsed = gresUsed.map(\.gpuCount) ?? (gres.isEmpty ? 0 : TRES.gpus(allocTRES))
         let load: Double? = record.present("CPULoad").flatMap { Double($0) }
         return Node(
             name: String(name),
