@@ -25,40 +25,41 @@ public struct PartitionUsage: Sendable, Hashable {
 
     /// Totals for every partition in the snapshot plus the cluster-wide row, in the snapshot's partition order.
     public static func compute(_ snapshot: ClusterSnapshot) -> [PartitionUsage] {
-        var usage: [String: PartitionUsage] = [:]
-        var order = snapshot.partitions.map(\.name)
-        for name in order { usage[name] = PartitionUsage(partition: name) }
+        var rows = snapshot.partitions.map { PartitionUsage(partition: $0.name) }
+        var index: [String: Int] = [:]
+        for (position, row) in rows.enumerated() where index[row.partition] == nil { index[row.partition] = position }
         var all = PartitionUsage(partition: allPartitions)
         for node in snapshot.nodes {
             all.add(node)
             for name in node.partitions {
-                if usage[name] == nil {
-                    usage[name] = PartitionUsage(partition: name)
-                    order.append(name)
+                if index[name] == nil {
+                    index[name] = rows.count
+                    rows.append(PartitionUsage(partition: name))
                 }
-                usage[name]!.add(node)
+                rows[index[name]!].add(node)
             }
         }
         for job in snapshot.jobs {
             let running = job.state.holdsResources
-            let pending = job.state.isPending
-            guard running || pending else { continue }
+            guard running || job.state.isPending else { continue }
             // A job submitted to several partitions (`-p a,b`) counts in the first until it starts.
-            let name = job.partition.split(separator: ",").first.map(String.init) ?? job.partition
+            let name = job.partition.contains(",") ? String(job.partition.prefix { $0 != "," }) : job.partition
+            let position = index[name]
             if running {
                 all.jobsRunning += 1
-                usage[name]?.jobsRunning += 1
+                if let position { rows[position].jobsRunning += 1 }
             } else {
                 all.jobsPending += 1
-                usage[name]?.jobsPending += 1
+                if let position { rows[position].jobsPending += 1 }
             }
         }
-        return order.compactMap { usage[$0] } + [all]
+        return rows + [all]
     }
 
     mutating func add(_ node: Node) {
         nodesTotal += 1
-        nodesByCategory[node.state.category, default: 0] += 1
+        let category = node.state.category
+        nodesByCategory[category, default: 0] += 1
         cpusAllocated += node.cpusAllocated
         cpusTotal += node.cpusEffective
         memoryAllocatedMB += node.memoryAllocatedMB
