@@ -143,7 +143,9 @@ public enum Hostlist {
                 let low = Int(bounds[0]), let high = Int(bounds[bounds.count - 1]), low <= high
             else { throw .badRange(String(part)) }
             let width = bounds[0].count
-            if result.count + (high - low + 1) * tails.count > limit { throw .tooLarge(limit: limit) }
+            // Checked step by step: a range like [0-999999999999999999] must not overflow the product.
+            let span = high - low + 1
+            if span > limit || span * max(1, tails.count) > limit - result.count { throw .tooLarge(limit: limit) }
             for value in low...high {
                 let head = prefix + pad(value, width: width)
                 for tail in tails { result.append(head + tail) }

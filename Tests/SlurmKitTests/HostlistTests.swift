@@ -30,6 +30,9 @@ struct HostlistTests {
     @Test("expansion is capped")
     func cap() {
         #expect(throws: Hostlist.Error.tooLarge(limit: 100)) { try Hostlist.expand("n[1-1000]", limit: 100) }
+        #expect(throws: Hostlist.Error.tooLarge(limit: 1_000_000)) {
+            try Hostlist.expand("n[0-999999999999999999]x[1-10]")
+        }
     }
 
     @Test(
