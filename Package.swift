@@ -55,7 +55,8 @@ let package = Package(
 
         // Test support: a writer that the store tests kill with SIGKILL in the middle of a transaction.
         .executableTarget(
-            name: "store-crash-writer", dependencies: ["Store", "SlurmKit", "Simulation"], path: "Tests/StoreCrashWriter"
+            name: "store-crash-writer", dependencies: ["Store", "SlurmKit", "Simulation"],
+            path: "Tests/StoreCrashWriter"
         ),
         .executableTarget(
             name: "slurmbot-bench",
@@ -76,11 +77,12 @@ let package = Package(
 
 // The same strictness for every target we compile, set in one place.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .swiftLanguageMode(.v6),
-        .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("InternalImportsByDefault"),
-        .enableUpcomingFeature("MemberImportVisibility"),
-        .treatAllWarnings(as: .error),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .swiftLanguageMode(.v6),
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .treatAllWarnings(as: .error),
+        ]
 }

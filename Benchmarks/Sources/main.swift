@@ -86,25 +86,42 @@ func parseStore() throws {
         let directory = scratch()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try Database(path: directory + "/bench.db")
-        parseTimes.append(try time { snapshot = try SnapshotParser.parse(stdout: first, stderr: "", nonce: "b", fallbackTime: 0) })
+        parseTimes.append(
+            try time { snapshot = try SnapshotParser.parse(stdout: first, stderr: "", nonce: "b", fallbackTime: 0) })
         let taken = snapshot!
-        firstStore.append(try time { _ = try database.sync { try $0.recordSnapshot(taken, cluster: "big", source: "bench", startedAt: t0) } })
+        firstStore.append(
+            try time {
+                _ = try database.sync { try $0.recordSnapshot(taken, cluster: "big", source: "bench", startedAt: t0) }
+            })
         var next: ClusterSnapshot!
-        laterParse.append(try time { next = try SnapshotParser.parse(stdout: later, stderr: "", nonce: "b", fallbackTime: 0) })
+        laterParse.append(
+            try time { next = try SnapshotParser.parse(stdout: later, stderr: "", nonce: "b", fallbackTime: 0) })
         let nextTaken = next!
         checkpoints.append(try time { try database.sync { try $0.checkpoint() } })
-        laterStore.append(try time { laterSummary = try database.sync { try $0.recordSnapshot(nextTaken, cluster: "big", source: "bench", startedAt: t0 + 60) } })
+        laterStore.append(
+            try time {
+                laterSummary = try database.sync {
+                    try $0.recordSnapshot(nextTaken, cluster: "big", source: "bench", startedAt: t0 + 60)
+                }
+            })
     }
     print("  jobs parsed: \(snapshot.jobs.count), nodes parsed: \(snapshot.nodes.count)")
     let sections = cluster.sections(at: t0)
     let clock = cluster.clock
     let nodesText = sections[.nodes]!.text
-    let jobsText = first.components(separatedBy: "@@slurmbot:b@@ begin jobs\n")[1].components(separatedBy: "\n@@slurmbot:b@@ end jobs")[0]
+    let jobsText = first.components(separatedBy: "@@slurmbot:b@@ begin jobs\n")[1].components(
+        separatedBy: "\n@@slurmbot:b@@ end jobs")[0]
     let nodeTime = median((0..<5).map { _ in time { _ = NodeParser.parse(nodesText, clock: clock) } })
     let jobTime = median((0..<5).map { _ in time { _ = JobParser.parse(jobsText, clock: clock) } })
     print("  of which: nodes \(ms(nodeTime)), jobs \(ms(jobTime))")
-    print("  first poll (empty database):  parse \(ms(median(parseTimes)))  store \(ms(median(firstStore)))  total \(ms(median(parseTimes) + median(firstStore)))")
-    print("  next poll (one minute later): parse \(ms(median(laterParse)))  store \(ms(median(laterStore)))  total \(ms(median(laterParse) + median(laterStore)))")
+    print(
+        "  first poll (empty database):  parse \(ms(median(parseTimes)))  store \(ms(median(firstStore)))  "
+            + "total \(ms(median(parseTimes) + median(firstStore)))"
+    )
+    print(
+        "  next poll (one minute later): parse \(ms(median(laterParse)))  store \(ms(median(laterStore)))  "
+            + "total \(ms(median(laterParse) + median(laterStore)))"
+    )
     print("  the next poll changed \(laterSummary.nodesChanged) nodes and wrote \(laterSummary.jobsWritten) jobs")
     print("  WAL checkpoint after the first poll (outside the poll's time): \(ms(median(checkpoints)))")
     print("  (medians of 5 runs)")
@@ -152,7 +169,11 @@ func storageDay() throws {
                     }
                 }
                 for node in snapshot.nodes {
-                    jsonBytes += "{\"timestamp\": \"\(SlurmClock(utcOffset: 0).format(at))\", \"node\": \"\(node.name)\", \"state\": \"\(node.state.description.lowercased())\", \"cpu_alloc\": \(node.cpusAllocated), \"cpu_total\": \(node.cpusTotal), \"mem_alloc\": \(node.memoryAllocatedMB)}\n".utf8.count
+                    let line =
+                        "{\"timestamp\": \"\(SlurmClock(utcOffset: 0).format(at))\", \"node\": \"\(node.name)\", "
+                        + "\"state\": \"\(node.state.description.lowercased())\", \"cpu_alloc\": \(node.cpusAllocated), "
+                        + "\"cpu_total\": \(node.cpusTotal), \"mem_alloc\": \(node.memoryAllocatedMB)}\n"
+                    jsonBytes += line.utf8.count
                 }
             }
             if (step + 1) % max(1, polls / 10) == 0 {
@@ -173,16 +194,24 @@ func storageDay() throws {
             try connection.scalar("SELECT count(*) FROM partition_samples").int64 ?? 0
         )
     }
-    print(String(format: "  simulated and stored in %.1f s (%.0f ms per poll)", elapsed, elapsed * 1000 / Double(polls)))
-    print("  slurmbot database: \(mb(ours))  (\(counts.0) node intervals, \(counts.1) jobs, \(counts.2) partition samples)")
-    print("  every node every poll, SQLite: \(mb(naiveTotal))  (\(naiveRowsPerPoll) rows a poll; measured on \(naiveSample) polls, scaled)")
+    print(
+        String(format: "  simulated and stored in %.1f s (%.0f ms per poll)", elapsed, elapsed * 1000 / Double(polls)))
+    print(
+        "  slurmbot database: \(mb(ours))  (\(counts.0) node intervals, \(counts.1) jobs, \(counts.2) partition samples)"
+    )
+    print(
+        "  every node every poll, SQLite: \(mb(naiveTotal))  (\(naiveRowsPerPoll) rows a poll; measured on \(naiveSample) polls, scaled)"
+    )
     print("  every node every poll, JSON lines as the original tool: \(mb(jsonTotal))")
     let tables = try database.sync { connection in
         try connection.statement("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
             .query { ($0.text(0), $0.int(1)) }
     }
     print("  by table and index: " + tables.prefix(9).map { "\($0.0) \(mb($0.1))" }.joined(separator: ", "))
-    print(String(format: "  ratio: %.3f of the SQLite every-node size, %.3f of the JSON lines", Double(ours) / Double(naiveTotal), Double(ours) / Double(jsonTotal)))
+    print(
+        String(
+            format: "  ratio: %.3f of the SQLite every-node size, %.3f of the JSON lines",
+            Double(ours) / Double(naiveTotal), Double(ours) / Double(jsonTotal)))
 }
 
 switch which {
@@ -196,8 +225,12 @@ case "parse-profile":
 case "store-profile":
     // For profilers: parse once, then store the two polls ten times over.
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
-    let a = try SnapshotParser.parse(stdout: syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: jobCount, nonce: "b"), stderr: "", nonce: "b", fallbackTime: 0)
-    let b = try SnapshotParser.parse(stdout: syntheticOutput(cluster: cluster, at: 1_781_614_860, jobs: jobCount, nonce: "b"), stderr: "", nonce: "b", fallbackTime: 0)
+    let a = try SnapshotParser.parse(
+        stdout: syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: jobCount, nonce: "b"), stderr: "",
+        nonce: "b", fallbackTime: 0)
+    let b = try SnapshotParser.parse(
+        stdout: syntheticOutput(cluster: cluster, at: 1_781_614_860, jobs: jobCount, nonce: "b"), stderr: "",
+        nonce: "b", fallbackTime: 0)
     for _ in 0..<10 {
         let directory = scratch()
         let database = try Database(path: directory + "/p.db")

@@ -42,7 +42,8 @@ public struct Backfill: Sendable {
         }
         let elapsed = ContinuousClock.now - began
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        progress?("\(result.stored) polls stored, \(result.failed) failed, in \(String(format: "%.1f", result.seconds)) s")
+        progress?(
+            "\(result.stored) polls stored, \(result.failed) failed, in \(String(format: "%.1f", result.seconds)) s")
         return result
     }
 }

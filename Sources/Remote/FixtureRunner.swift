@@ -16,7 +16,8 @@ public struct FixtureRunner: CommandRunner {
 
     public func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandOutput {
         guard let nonce = PollRequest.nonce(in: command) else {
-            return CommandOutput(stdout: "", stderr: "sh: only the poll command can be replayed from fixtures", status: 127)
+            return CommandOutput(
+                stdout: "", stderr: "sh: only the poll command can be replayed from fixtures", status: 127)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -25,10 +26,13 @@ public struct FixtureRunner: CommandRunner {
         var sections: [PollScript.Section: PollScript.SectionOutput] = [:]
         for section in PollScript.Section.allCases {
             guard let text = read("\(section.rawValue).txt") else { continue }
-            let status = read("\(section.rawValue).status").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            let status = read("\(section.rawValue).status").flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             sections[section] = PollScript.SectionOutput(text: text, status: status ?? 0)
         }
-        return CommandOutput(stdout: PollScript.assemble(nonce: nonce, sections: sections), stderr: read("stderr.txt") ?? "")
+        return CommandOutput(
+            stdout: PollScript.assemble(nonce: nonce, sections: sections), stderr: read("stderr.txt") ?? "")
     }
 
     private func read(_ name: String) -> String? {

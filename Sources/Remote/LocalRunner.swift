@@ -54,9 +54,12 @@ public struct LocalRunner: CommandRunner {
         let arguments = ["/bin/sh", "-c", command]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map {
+            $0.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
         defer { envp?.forEach { free($0) } }
-        let spawned = envp.map { posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, $0) }
+        let spawned =
+            envp.map { posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, $0) }
             ?? posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
         close(outPipe[1])
         close(errPipe[1])

@@ -63,10 +63,14 @@ public struct StatusReport: Sendable {
         var header = "Cluster \(cluster), as of \(clockTime(snapshotTime)) (\(ago(snapshotTime)))"
         if let slurmVersion { header += ", \(slurmVersion)" }
         lines.append(header)
-        if now - snapshotTime > staleAfter { lines.append("WARNING: data is stale (older than \(staleAfter / 60) min).") }
+        if now - snapshotTime > staleAfter {
+            lines.append("WARNING: data is stale (older than \(staleAfter / 60) min).")
+        }
         if let poll = latestPoll, !poll.ok {
             lines.append(
-                "WARNING: the last \(failuresSinceSuccess) poll(s) failed; latest \(ago(poll.time)): \(poll.error ?? "unknown")")
+                "WARNING: the last \(failuresSinceSuccess) poll(s) failed; latest \(ago(poll.time)): "
+                    + (poll.error ?? "unknown")
+            )
         }
         lines.append("")
         lines.append(contentsOf: partitionTable())
@@ -79,7 +83,9 @@ public struct StatusReport: Sendable {
 
     private func partitionTable() -> [String] {
         let defaults = Set(partitions.filter(\.isDefault).map(\.name))
-        var rows: [[String]] = [["PARTITION", "NODES", "IDLE", "MIXED", "ALLOC", "DRAIN", "DOWN", "OTHER", "CPUS", "GPUS", "RUN", "PEND"]]
+        var rows: [[String]] = [
+            ["PARTITION", "NODES", "IDLE", "MIXED", "ALLOC", "DRAIN", "DOWN", "OTHER", "CPUS", "GPUS", "RUN", "PEND"]
+        ]
         let order = Dictionary(uniqueKeysWithValues: partitions.enumerated().map { ($1.name, $0) })
         let sorted = usage.sorted { lhs, rhs in
             let left = lhs.partition == PartitionUsage.allPartitions ? Int.max : order[lhs.partition] ?? Int.max - 1
@@ -87,10 +93,12 @@ public struct StatusReport: Sendable {
             return left != right ? left < right : lhs.partition < rhs.partition
         }
         for item in sorted {
-            let name = item.partition == PartitionUsage.allPartitions
+            let name =
+                item.partition == PartitionUsage.allPartitions
                 ? "(all)" : item.partition + (defaults.contains(item.partition) ? "*" : "")
             rows.append([
-                name, "\(item.nodesTotal)", "\(item.nodes(.idle))", "\(item.nodes(.mixed))", "\(item.nodes(.allocated))",
+                name, "\(item.nodesTotal)", "\(item.nodes(.idle))", "\(item.nodes(.mixed))",
+                "\(item.nodes(.allocated))",
                 "\(item.nodes(.draining) + item.nodes(.drained))", "\(item.nodes(.down))",
                 "\(item.nodes(.reserved) + item.nodes(.other))",
                 "\(item.cpusAllocated)/\(item.cpusTotal)",
@@ -101,7 +109,8 @@ public struct StatusReport: Sendable {
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, text in
-                column == 0 ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == 0
+                    ? text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[column] - text.count) + text
             }.joined(separator: "  ")
         }
@@ -124,7 +133,10 @@ public struct StatusReport: Sendable {
             }
             lines.append(text)
         }
-        if troubled.count > 20 { lines.append("  … and \(troubled.count - 20) more: \(Hostlist.compress(troubled.dropFirst(20).map(\.name)))") }
+        if troubled.count > 20 {
+            lines.append(
+                "  … and \(troubled.count - 20) more: \(Hostlist.compress(troubled.dropFirst(20).map(\.name)))")
+        }
         return lines
     }
 
@@ -140,7 +152,8 @@ public struct StatusReport: Sendable {
         }
         let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \($0.uppercased()) \(byType[$0]!.total) free" }
         var line = "GPUs: " + parts.joined(separator: ", ")
-        if let best = gpuNodes.filter(\.state.acceptsNewJobs).max(by: { $0.gpusFree < $1.gpusFree }), best.gpusFree > 0 {
+        if let best = gpuNodes.filter(\.state.acceptsNewJobs).max(by: { $0.gpusFree < $1.gpusFree }), best.gpusFree > 0
+        {
             line += "; \(best.name) has \(best.gpusFree) free"
         }
         return [line]

@@ -6,7 +6,8 @@ extension SimulatedCluster {
         var rng = SplitMix(seed, UInt64(lane.index), UInt64(index))
         let busyHours = isBusyHour(cursor.previousEnd)
         var start = cursor.previousEnd + 30 + Int64(rng.exponential(mean: busyHours ? 12 * 60 : 75 * 60))
-        let meanDuration: Double = lane.gpusPerNode > 0 ? 4 * 3600 : lane.memoryPerNodeMB > 400_000 ? 3 * 3600 : 2 * 3600
+        let meanDuration: Double =
+            lane.gpusPerNode > 0 ? 4 * 3600 : lane.memoryPerNodeMB > 400_000 ? 3 * 3600 : 2 * 3600
         var duration = min(Int64(lane.maxTime), 360 + Int64(rng.exponential(mean: meanDuration)))
         let stretch = 1.2 + rng.unit() * 2.8
         var limit = min(lane.maxTime, Int((Double(duration) * stretch / 900).rounded(.up)) * 900)
@@ -84,7 +85,8 @@ extension SimulatedCluster {
         let wait = Int64(rng.exponential(mean: 25 * 60))
         let submit = max(earliestSubmit, min(start, start - wait))
         let cast = Cast.users[Int(rng.next() % UInt64(Cast.users.count))]
-        let names = lane.gpusPerNode > 0 ? Cast.gpuNames : lane.memoryPerNodeMB > 400_000 ? Cast.memNames : Cast.cpuNames
+        let names =
+            lane.gpusPerNode > 0 ? Cast.gpuNames : lane.memoryPerNodeMB > 400_000 ? Cast.memNames : Cast.cpuNames
         let name = names[Int(rng.next() % UInt64(names.count))]
         let minute = Int((submit - epoch) / 60)
         let id = 1000 + minute * idStride + lane.index

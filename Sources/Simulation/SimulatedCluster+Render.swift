@@ -26,19 +26,24 @@ public struct SlurmText: Sendable {
     public func nodeLine(_ node: Node) -> String {
         let time = { (value: Int64?) in value.map(self.clock.format) ?? "None" }
         let gres = node.gres.isEmpty ? "(null)" : node.gres.map(\.description).joined(separator: ",")
-        var line = "NodeName=\(node.name) Arch=x86_64 CoresPerSocket=\(node.cpusTotal / 2)  CPUAlloc=\(node.cpusAllocated)"
+        var line =
+            "NodeName=\(node.name) Arch=x86_64 CoresPerSocket=\(node.cpusTotal / 2)  CPUAlloc=\(node.cpusAllocated)"
         line += " CPUEfctv=\(node.cpusEffective) CPUTot=\(node.cpusTotal)"
         line += " CPULoad=\(node.cpuLoad.map { String($0) } ?? "N/A")"
-        line += " AvailableFeatures=\(node.features.joined(separator: ",")) ActiveFeatures=\(node.activeFeatures.joined(separator: ","))"
+        line += " AvailableFeatures=\(node.features.joined(separator: ","))"
+        line += " ActiveFeatures=\(node.activeFeatures.joined(separator: ","))"
         line += " Gres=\(gres)"
         if let used = node.gresUsed {
             line += " GresDrain=N/A GresUsed=\(used.map(\.description).joined(separator: ","))"
         }
-        line += " NodeAddr=\(node.name) NodeHostName=\(node.name) Version=22.05.8 OS=\(node.operatingSystem ?? "Linux") "
+        line +=
+            " NodeAddr=\(node.name) NodeHostName=\(node.name) Version=22.05.8 OS=\(node.operatingSystem ?? "Linux") "
         line += " RealMemory=\(node.memoryMB) AllocMem=\(node.memoryAllocatedMB)"
         line += " FreeMem=\(node.memoryFreeMB.map { String($0) } ?? "N/A") Sockets=2 Boards=1 State=\(node.state)"
-        line += " ThreadsPerCore=1 TmpDisk=0 Weight=1 Owner=N/A MCS_label=N/A Partitions=\(node.partitions.joined(separator: ",")) "
-        line += " BootTime=\(time(node.bootTime)) SlurmdStartTime=\(time(node.bootTime)) LastBusyTime=\(time(node.lastBusy))"
+        line += " ThreadsPerCore=1 TmpDisk=0 Weight=1 Owner=N/A MCS_label=N/A"
+        line += " Partitions=\(node.partitions.joined(separator: ",")) "
+        line += " BootTime=\(time(node.bootTime)) SlurmdStartTime=\(time(node.bootTime))"
+        line += " LastBusyTime=\(time(node.lastBusy))"
         var cfg = "cpu=\(node.cpusTotal),mem=\(node.memoryMB)M,billing=\(node.cpusTotal)"
         if node.gpusTotal > 0 { cfg += ",gres/gpu=\(node.gpusTotal)" }
         var alloc = node.cpusAllocated > 0 ? "cpu=\(node.cpusAllocated),mem=\(node.memoryAllocatedMB)M" : ""
@@ -56,12 +61,16 @@ public struct SlurmText: Sendable {
             partition.tres[key].map { "\(key)=\($0)" }
         }.joined(separator: ",")
         var line = "PartitionName=\(partition.name) AllowGroups=ALL AllowAccounts=ALL AllowQos=ALL AllocNodes=ALL"
-        line += " Default=\(partition.isDefault ? "YES" : "NO") QoS=N/A DefaultTime=\(partition.defaultTime?.description ?? "NONE")"
-        line += " DisableRootJobs=NO ExclusiveUser=NO GraceTime=0 Hidden=NO MaxNodes=UNLIMITED MaxTime=\(partition.maxTime)"
+        line +=
+            " Default=\(partition.isDefault ? "YES" : "NO") QoS=N/A DefaultTime=\(partition.defaultTime?.description ?? "NONE")"
+        line +=
+            " DisableRootJobs=NO ExclusiveUser=NO GraceTime=0 Hidden=NO MaxNodes=UNLIMITED MaxTime=\(partition.maxTime)"
         line += " MinNodes=0 LLN=NO MaxCPUsPerNode=UNLIMITED Nodes=\(partition.nodeList) PriorityJobFactor=1"
         line += " PriorityTier=\(partition.priorityTier) RootOnly=NO ReqResv=NO OverSubscribe=NO OverTimeLimit=NONE"
-        line += " PreemptMode=OFF State=\(partition.state) TotalCPUs=\(partition.totalCPUs) TotalNodes=\(partition.totalNodes)"
-        line += " SelectTypeParameters=NONE JobDefaults=(null) DefMemPerNode=UNLIMITED MaxMemPerNode=UNLIMITED TRES=\(tres)"
+        line +=
+            " PreemptMode=OFF State=\(partition.state) TotalCPUs=\(partition.totalCPUs) TotalNodes=\(partition.totalNodes)"
+        line +=
+            " SelectTypeParameters=NONE JobDefaults=(null) DefMemPerNode=UNLIMITED MaxMemPerNode=UNLIMITED TRES=\(tres)"
         return line + "\n"
     }
 
@@ -82,7 +91,8 @@ public struct SlurmText: Sendable {
     public func accountingLine(_ record: AccountingRecord) -> String {
         let end = record.endTime.map(clock.format) ?? "Unknown"
         let elapsed = record.elapsed.seconds.map(clockElapsed) ?? "00:00:00"
-        return "\(record.jobID)|\(record.displayID)|\(record.state.rawValue)|\(record.exitCode ?? 0):\(record.signal ?? 0)|\(elapsed)|\(end)\n"
+        return
+            "\(record.jobID)|\(record.displayID)|\(record.state.rawValue)|\(record.exitCode ?? 0):\(record.signal ?? 0)|\(elapsed)|\(end)\n"
     }
 
     func clockElapsed(_ seconds: Int) -> String {

@@ -45,7 +45,8 @@ extension SimulatedCluster {
     }
 
     private func baseJob(_ job: SimJob, lane: Lane, state: JobState) -> Job {
-        let gres = lane.gpusPerNode > 0
+        let gres =
+            lane.gpusPerNode > 0
             ? [Gres(name: "gpu", type: lane.gpuType, count: lane.gpusPerNode)] : []
         return Job(
             displayID: String(job.id), jobID: job.id, name: job.name, user: job.user, account: job.account,
@@ -196,10 +197,16 @@ extension SimulatedCluster {
             case nil:
                 state = NodeState(base: cpus == 0 ? .idle : cpus >= group.cpus ? .allocated : .mixed)
             }
-            let gres = group.gpus > 0
+            let gres =
+                group.gpus > 0
                 ? [Gres(name: "gpu", type: group.gpuType, count: group.gpus, detail: "S:0-1")] : []
-            let gresUsed = group.gpus > 0
-                ? [Gres(name: "gpu", type: group.gpuType, count: gpus, detail: gpus > 0 ? "IDX:0-\(gpus - 1)" : "IDX:N/A")]
+            let gresUsed =
+                group.gpus > 0
+                ? [
+                    Gres(
+                        name: "gpu", type: group.gpuType, count: gpus,
+                        detail: gpus > 0 ? "IDX:0-\(gpus - 1)" : "IDX:N/A")
+                ]
                 : nil
             result.append(
                 Node(

@@ -48,7 +48,8 @@ public final class SimulatedCluster {
                 for _ in 0..<group.nodesPerJob {
                     first += 1
                     let digits = String(first)
-                    let name = group.prefix + String(repeating: "0", count: max(0, group.digits - digits.count)) + digits
+                    let name =
+                        group.prefix + String(repeating: "0", count: max(0, group.digits - digits.count)) + digits
                     members.append(nodes.count)
                     nodes.append(NodeSpec(name: name, group: group, lanes: [], windows: []))
                 }

@@ -69,7 +69,9 @@ public enum PartitionParser {
                     totalCPUs: record.int("TotalCPUs") ?? 0,
                     totalNodes: record.int("TotalNodes"),
                     maxTime: SlurmDuration(parsing: record["MaxTime"] ?? "UNLIMITED"),
-                    defaultTime: record.present("DefaultTime").flatMap { $0 == "NONE" ? nil : SlurmDuration(parsing: $0) },
+                    defaultTime: record.present("DefaultTime").flatMap {
+                        $0 == "NONE" ? nil : SlurmDuration(parsing: $0)
+                    },
                     qos: record.present("QoS").map(String.init),
                     priorityTier: record.int("PriorityTier") ?? 1,
                     tres: TRES.parse(record["TRES"] ?? ""),

@@ -3,8 +3,8 @@
 /// Markers carry a per-poll random nonce, so no job name or reason can forge a section boundary. Each section
 /// ends with its command's exit status. When the nodes query fails the script stops there: the controller is
 /// unreachable, and each further query would only wait out Slurm's message timeout again (about 9 s each).
-/// The same markers go to stderr, so the parser can quote the failing
-/// command's own error message. Environment that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
+/// The same markers go to stderr, so the parser can quote the failing command's own error message. Environment
+/// that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
 public enum PollScript {
     /// The sections, in the order the script prints them.
     public enum Section: String, Sendable, CaseIterable {

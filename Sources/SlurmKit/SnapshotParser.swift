@@ -99,7 +99,9 @@ public enum SnapshotParser {
             let words = line.dropFirst(mark.count).split(separator: " ")
             if words.first?.bytesEqual("begin") == true, words.count == 2 {
                 current = (String(words[1]), line.endIndex)
-            } else if words.first?.bytesEqual("end") == true, words.count == 3, let open = current, open.name == words[1] {
+            } else if words.first?.bytesEqual("end") == true, words.count == 3, let open = current,
+                open.name == words[1]
+            {
                 sections[open.name] = (text[open.start..<line.startIndex], Int32(words[2]) ?? -1)
                 current = nil
             } else if words.first == "done", current == nil {

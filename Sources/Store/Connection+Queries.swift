@@ -36,7 +36,8 @@ extension Connection {
             """
         ).query(values) { row in
             PollRecord(
-                id: row.int64(0), cluster: row.text(1), startedAt: row.int64(2), finishedAt: row.int64(3), durationMS: row.int(11),
+                id: row.int64(0), cluster: row.text(1), startedAt: row.int64(2), finishedAt: row.int64(3),
+                durationMS: row.int(11),
                 snapshotAt: row.optionalInt64(4), ok: row.int(5) == 1, error: row.optionalText(6), source: row.text(7),
                 slurmVersion: row.optionalText(12),
                 nodeCount: row.optionalInt(8), jobCount: row.optionalInt(9),

@@ -13,7 +13,8 @@ public final class Connection {
     ///   - readOnly: open without write access (readers such as the status command).
     public init(path: String, busyTimeout: Int32 = 5000, readOnly: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = readOnly
+        let flags =
+            readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

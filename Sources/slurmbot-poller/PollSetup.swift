@@ -47,7 +47,9 @@ struct PollSetup {
         }
         databasePath = db ?? settings.databasePath
         let directory = (databasePath as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         let database = try Database(path: databasePath)
         poller = Poller(
             runner: runner, database: database, cluster: cluster ?? settings.cluster,

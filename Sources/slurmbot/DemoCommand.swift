@@ -33,7 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
             return handler
         }
         let directory = (db as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let clock = SimulationClock()
         let poller = Poller(

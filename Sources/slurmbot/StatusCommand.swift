@@ -21,7 +21,9 @@ struct StatusCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); run slurmbot-poller first")
         }
-        print(try StatusLoader.load(path: path, cluster: cluster ?? settings["SLURMBOT_CLUSTER"], settings: settings), terminator: "")
+        print(
+            try StatusLoader.load(path: path, cluster: cluster ?? settings["SLURMBOT_CLUSTER"], settings: settings),
+            terminator: "")
     }
 }
 

@@ -11,7 +11,10 @@ struct CommandLineTests {
     func help() throws {
         let result = try Products.run("slurmbot-poller", ["--help"])
         #expect(result.status == 0)
-        for option in ["--source", "--db", "--cluster", "--every", "--loop", "--backfill", "--interval", "--timeout", "Exit status"] {
+        for option in [
+            "--source", "--db", "--cluster", "--every", "--loop", "--backfill", "--interval", "--timeout",
+            "Exit status",
+        ] {
             #expect(result.stdout.contains(option), "missing \(option)")
         }
     }
@@ -54,7 +57,9 @@ struct CommandLineTests {
         let db = directory.file("env.db")
         let result = try Products.run(
             "slurmbot-poller", [],
-            environment: ["SLURM_SOURCE": "fixture:" + Fixtures.path("lab-22.05"), "SLURMBOT_DB": db, "SLURMBOT_CLUSTER": "envc"])
+            environment: [
+                "SLURM_SOURCE": "fixture:" + Fixtures.path("lab-22.05"), "SLURMBOT_DB": db, "SLURMBOT_CLUSTER": "envc",
+            ])
         #expect(result.status == 0)
         #expect(try Database(path: db, readOnly: true).sync { try $0.clusters() } == ["envc"])
     }
@@ -101,7 +106,10 @@ struct CommandLineTests {
         for _ in 0..<150 where polls < 3 {
             try await Task.sleep(for: .milliseconds(100))
             if FileManager.default.fileExists(atPath: db) {
-                polls = (try? Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 10).count }) ?? 0
+                polls =
+                    (try? Database(path: db, readOnly: true).sync {
+                        try $0.recentPolls(cluster: "default", limit: 10).count
+                    }) ?? 0
             }
         }
         #expect(polls >= 3)
@@ -129,7 +137,9 @@ struct CommandLineTests {
             "slurmbot-poller", ["--source", "simulated", "--db", db, "--backfill", "3", "--interval", "600"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("backfill: 19 polls stored, 0 failed"))
-        #expect(try Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 100).count } == 19)
+        #expect(
+            try Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 100).count }
+                == 19)
     }
 
     @Test("the demo backfills and prints a status, with no credentials")

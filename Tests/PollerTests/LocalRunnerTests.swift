@@ -28,7 +28,8 @@ struct LocalRunnerTests {
             try await LocalRunner().run("sleep 30 & echo $! > \(marker); wait", timeout: .milliseconds(500))
         }
         #expect(ContinuousClock.now - started < .seconds(5))
-        let pid = try #require(Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         try await Task.sleep(for: .milliseconds(300))
         // Gone, or a zombie waiting for PID 1 to reap it (which is slow in some containers).
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
@@ -39,7 +40,8 @@ struct LocalRunnerTests {
 
     @Test("the environment can be replaced")
     func environment() async throws {
-        let output = try await LocalRunner(environment: ["GREETING": "hi"]).run("echo $GREETING; echo ${HOME:-none}", timeout: .seconds(5))
+        let output = try await LocalRunner(environment: ["GREETING": "hi"]).run(
+            "echo $GREETING; echo ${HOME:-none}", timeout: .seconds(5))
         #expect(output.stdout == "hi\nnone\n")
     }
 }

@@ -65,12 +65,15 @@ struct PollerTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let database = try Database(path: directory.file("db"))
-        _ = try await poller(FixtureRunner(directory: Fixtures.path("lab-22.05")), database).pollOnce(now: 1_795_549_310)
-        let outcome = try await poller(FixtureRunner(directory: "/nonexistent/x"), database).pollOnce(now: 1_795_549_400)
+        _ = try await poller(FixtureRunner(directory: Fixtures.path("lab-22.05")), database).pollOnce(
+            now: 1_795_549_310)
+        let outcome = try await poller(FixtureRunner(directory: "/nonexistent/x"), database).pollOnce(
+            now: 1_795_549_400)
         #expect(!outcome.succeeded)
         try await database.run { connection throws in
             let latest = try #require(try connection.latestPoll(cluster: "lab"))
-            #expect(!latest.ok && latest.error == "fixture:/nonexistent/x: fixture directory /nonexistent/x does not exist")
+            #expect(
+                !latest.ok && latest.error == "fixture:/nonexistent/x: fixture directory /nonexistent/x does not exist")
             #expect(try connection.latestSuccessfulPoll(cluster: "lab")?.snapshotAt == 1_795_549_310)
             #expect(try connection.currentNodes(cluster: "lab").count == 11)
         }
@@ -118,7 +121,8 @@ struct PollerTests {
         defer { directory.remove() }
         let database = try Database(path: directory.file("db"))
         let runner = LocalRunner(environment: ["PATH": "/nonexistent"])
-        let outcome = try await poller(SleepingRunner(inner: runner), database, timeout: .milliseconds(300)).pollOnce(now: 5)
+        let outcome = try await poller(SleepingRunner(inner: runner), database, timeout: .milliseconds(300)).pollOnce(
+            now: 5)
         guard case .failed(let reason) = outcome else {
             Issue.record("expected a failure")
             return

@@ -9,7 +9,8 @@ struct SimulatedClusterTests {
     let noon: Int64 = 1_781_614_800
 
     func parse(_ cluster: SimulatedCluster, at time: Int64) throws -> ClusterSnapshot {
-        try SnapshotParser.parse(stdout: cluster.output(at: time, nonce: "t0"), stderr: "", nonce: "t0", fallbackTime: 0)
+        try SnapshotParser.parse(
+            stdout: cluster.output(at: time, nonce: "t0"), stderr: "", nonce: "t0", fallbackTime: 0)
     }
 
     @Test("its text parses back to exactly the models it was printed from")
@@ -65,12 +66,15 @@ struct SimulatedClusterTests {
                 ids.insert(job.jobID)
             }
             for node in snapshot.nodes {
-                if node.name == "c07", node.state.has(.drain), node.reason?.text == "bad DIMM, ticket #4411" { drained = true }
+                if node.name == "c07", node.state.has(.drain), node.reason?.text == "bad DIMM, ticket #4411" {
+                    drained = true
+                }
                 if node.name == "g03" { flakyStates.append(node.state.category) }
             }
         }
         #expect(finals.isSuperset(of: [.completed, .failed, .timeout, .outOfMemory, .cancelled, .nodeFail]))
-        #expect(reasons.isSuperset(of: ["Resources", "Priority", "Dependency", "JobHeldAdmin", "QOSMaxJobsPerUserLimit"]))
+        #expect(
+            reasons.isSuperset(of: ["Resources", "Priority", "Dependency", "JobHeldAdmin", "QOSMaxJobsPerUserLimit"]))
         #expect(drained)
         #expect(flakyStates.contains(.down))
         #expect(flakyStates.last != .down || flakyStates.dropLast().contains { $0 != .down })

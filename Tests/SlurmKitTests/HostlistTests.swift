@@ -75,7 +75,10 @@ struct HostlistTests {
 
     @Test("natural order")
     func natural() {
-        #expect(["n10", "n2", "n1", "gpu10", "gpu9", "n01"].naturallySorted() == ["gpu9", "gpu10", "n01", "n1", "n2", "n10"])
+        #expect(
+            ["n10", "n2", "n1", "gpu10", "gpu9", "n01"].naturallySorted() == [
+                "gpu9", "gpu10", "n01", "n1", "n2", "n10",
+            ])
         #expect(naturalLess("a", "a1") && !naturalLess("a1", "a"))
         #expect(naturalCompare("n007", "n7") != 0)
     }

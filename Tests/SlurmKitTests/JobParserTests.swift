@@ -44,7 +44,10 @@ struct JobParserTests {
         #expect(jobs["13"]?.state == .suspended && jobs["13"]?.state.holdsResources == true)
         #expect(jobs["9"]?.state == .outOfMemory && jobs["9"]?.state.isFinal == true)
         let states = Set(result.jobs.map(\.state))
-        #expect(states == [.pending, .running, .suspended, .completed, .cancelled, .failed, .timeout, .nodeFail, .outOfMemory])
+        #expect(
+            states == [
+                .pending, .running, .suspended, .completed, .cancelled, .failed, .timeout, .nodeFail, .outOfMemory,
+            ])
     }
 
     @Test("odd names, het jobs, rare and unknown states, malformed lines")

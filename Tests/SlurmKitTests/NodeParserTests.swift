@@ -12,7 +12,9 @@ struct NodeParserTests {
         return Dictionary(uniqueKeysWithValues: parsed.map { ($0.name, $0) })
     }
 
-    @Test("every NodeName line of every fixture becomes a node", arguments: ["lab-22.05/nodes.txt"] + Fixtures.files(in: "nodes"))
+    @Test(
+        "every NodeName line of every fixture becomes a node",
+        arguments: ["lab-22.05/nodes.txt"] + Fixtures.files(in: "nodes"))
     func everyLineParses(fixture: String) throws {
         let text = try Fixtures.text(fixture)
         let expected = text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("NodeName=") }.count
@@ -40,7 +42,10 @@ struct NodeParserTests {
         let n3 = try #require(nodes["n3"])
         #expect(n3.state.description == "MIXED+DRAIN")
         #expect(n3.state.category == .draining)
-        #expect(n3.reason == NodeReason(text: "lab: draining for maintenance", user: "root", time: utc.seconds("2026-11-24T19:40:21")))
+        #expect(
+            n3.reason
+                == NodeReason(
+                    text: "lab: draining for maintenance", user: "root", time: utc.seconds("2026-11-24T19:40:21")))
 
         let n4 = try #require(nodes["n4"])
         #expect(n4.state.category == .drained)
@@ -117,7 +122,8 @@ struct NodeParserTests {
 
     @Test("garbage lines are skipped, never fatal")
     func garbage() {
-        let text = "slurm_load_node error: Unable to contact slurm controller\n\nNodeName=x CPUTot=2 RealMemory=10 State=IDLE\nNodeName= State=\n"
+        let text =
+            "slurm_load_node error: Unable to contact slurm controller\n\nNodeName=x CPUTot=2 RealMemory=10 State=IDLE\nNodeName= State=\n"
         let parsed = NodeParser.parse(text, clock: utc)
         #expect(parsed.map(\.name) == ["x"])
     }

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("scontrol show partition -o")
 struct PartitionParserTests {
-    @Test("every PartitionName line of every fixture becomes a partition", arguments: ["lab-22.05/partitions.txt"] + Fixtures.files(in: "partitions"))
+    @Test(
+        "every PartitionName line of every fixture becomes a partition",
+        arguments: ["lab-22.05/partitions.txt"] + Fixtures.files(in: "partitions"))
     func everyLineParses(fixture: String) throws {
         let text = try Fixtures.text(fixture)
         let expected = text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("PartitionName=") }.count

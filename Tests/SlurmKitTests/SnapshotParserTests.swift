@@ -75,12 +75,16 @@ struct SnapshotParserTests {
 
     @Test("a missing section is named")
     func missing() {
-        #expect(throws: SnapshotParser.Failure.missingSection("partitions")) { try parse("poll/missing-partitions.txt") }
+        #expect(throws: SnapshotParser.Failure.missingSection("partitions")) {
+            try parse("poll/missing-partitions.txt")
+        }
     }
 
     @Test("a failed section quotes stderr, shortened")
     func failed() throws {
-        let stderr = "slurm_load_node error: Unable to contact slurm controller (connect failure)\n" + String(repeating: "x", count: 1000)
+        let stderr =
+            "slurm_load_node error: Unable to contact slurm controller (connect failure)\n"
+            + String(repeating: "x", count: 1000)
         do {
             _ = try parse("poll/failed-nodes.txt", stderr: stderr)
             Issue.record("expected a failure")
@@ -119,7 +123,8 @@ struct SnapshotParserTests {
                 .meta: .init(text: "now=5\n"), .nodes: .init(text: "\n"), .partitions: .init(text: ""),
                 .jobs: .init(text: ""),
             ])
-        #expect(throws: SnapshotParser.Failure.unreadable(section: "nodes", detail: "no NodeName= records in 0 lines")) {
+        #expect(throws: SnapshotParser.Failure.unreadable(section: "nodes", detail: "no NodeName= records in 0 lines"))
+        {
             try SnapshotParser.parse(stdout: text, stderr: "", nonce: "n1", fallbackTime: 1)
         }
     }

@@ -9,7 +9,8 @@ struct ValueTests {
         arguments: [
             ("1-02:03:04", SlurmDuration.seconds(93_784)), ("02:03:04", .seconds(7384)), ("3:04", .seconds(184)),
             ("0:00", .seconds(0)), ("UNLIMITED", .unlimited), ("INVALID", .unknown("INVALID")),
-            ("N/A", .unknown("N/A")), ("2-00:00:00", .seconds(172_800)), ("5", .seconds(300)), ("1-12", .seconds(129_600)),
+            ("N/A", .unknown("N/A")), ("2-00:00:00", .seconds(172_800)), ("5", .seconds(300)),
+            ("1-12", .seconds(129_600)),
         ])
     func durations(text: String, expected: SlurmDuration) {
         #expect(SlurmDuration(parsing: text) == expected)
@@ -22,7 +23,9 @@ struct ValueTests {
         #expect(SlurmDuration.seconds(7200).description == "2:00:00")
     }
 
-    @Test("memory", arguments: [("8000M", 8000), ("1.50G", 1536), ("2T", 2_097_152), ("512K", 1), ("100", 100), ("4000Mc", 4000)])
+    @Test(
+        "memory",
+        arguments: [("8000M", 8000), ("1.50G", 1536), ("2T", 2_097_152), ("512K", 1), ("100", 100), ("4000Mc", 4000)])
     func memory(text: String, expected: Int) {
         #expect(MemorySize.megabytes(text) == expected)
     }

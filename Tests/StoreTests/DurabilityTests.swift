@@ -53,7 +53,8 @@ struct DurabilityTests {
         for _ in 0..<5000 {
             let result = try await reader.run { connection -> (consistent: Bool, polls: Int64)? in
                 guard let at = try connection.latestSuccessfulPoll(cluster: "c")?.snapshotAt else { return nil }
-                let latest = try connection.scalar("SELECT count(*) FROM partition_samples WHERE at = ?", [.integer(at)])
+                let latest = try connection.scalar(
+                    "SELECT count(*) FROM partition_samples WHERE at = ?", [.integer(at)])
                 let polls = try connection.scalar("SELECT count(*) FROM polls").int64 ?? 0
                 let samples = try connection.scalar("SELECT count(*) FROM partition_samples").int64 ?? 0
                 return (latest.int64 == 4 && samples == polls * 4, polls)
@@ -94,8 +95,12 @@ struct DurabilityTests {
             #expect(try connection.scalar("PRAGMA integrity_check").string == "ok")
             #expect(try connection.latestSuccessfulPoll(cluster: "crash")?.snapshotAt == start)
             #expect(try connection.scalar("SELECT count(*) FROM polls").int64 == 1)
-            #expect(try connection.scalar("SELECT count(*) FROM partition_samples WHERE at > ?", [.integer(start)]).int64 == 0)
-            #expect(try connection.scalar("SELECT count(*) FROM node_intervals WHERE since > ?", [.integer(start)]).int64 == 0)
+            #expect(
+                try connection.scalar("SELECT count(*) FROM partition_samples WHERE at > ?", [.integer(start)]).int64
+                    == 0)
+            #expect(
+                try connection.scalar("SELECT count(*) FROM node_intervals WHERE since > ?", [.integer(start)]).int64
+                    == 0)
             #expect(try connection.currentNodes(cluster: "crash").count == 60)
             try connection.recordSnapshot(
                 SimulatedCluster().snapshot(at: start + 7200), cluster: "crash", source: "s", startedAt: start + 7200)

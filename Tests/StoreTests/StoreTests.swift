@@ -27,7 +27,8 @@ struct StoreTests {
         defer { test.directory.remove() }
         let snapshot = try labSnapshot()
         try test.database.sync {
-            try $0.recordSnapshot(snapshot, cluster: "c", source: "fixture", startedAt: snapshot.takenAt, durationMS: 120)
+            try $0.recordSnapshot(
+                snapshot, cluster: "c", source: "fixture", startedAt: snapshot.takenAt, durationMS: 120)
         }
         try test.database.sync { connection throws in
             let nodes = try connection.currentNodes(cluster: "c")
@@ -46,10 +47,13 @@ struct StoreTests {
             #expect(all.nodes(.down) == 3 && all.nodes(.drained) == 1 && all.nodes(.draining) == 1)
             #expect(all.jobsRunning == 7 && all.jobsPending == 10)
             let poll = try #require(try connection.latestSuccessfulPoll(cluster: "c"))
-            #expect(poll.snapshotAt == snapshot.takenAt && poll.durationMS == 120 && poll.slurmVersion == "slurm-wlm 22.05.8")
+            #expect(
+                poll.snapshotAt == snapshot.takenAt && poll.durationMS == 120
+                    && poll.slurmVersion == "slurm-wlm 22.05.8")
             #expect(poll.nodeCount == 11 && poll.jobCount == 25)
             let alice = try connection.jobs(cluster: "c", filter: JobFilter(user: "alice"))
-            #expect(Set(alice.map(\.job.displayID)) == ["7", "10", "17", "20", "23", "12_[3-6%2]", "12_1", "12_2", "4"])
+            #expect(
+                Set(alice.map(\.job.displayID)) == ["7", "10", "17", "20", "23", "12_[3-6%2]", "12_1", "12_2", "4"])
             let failed = try #require(try connection.jobs(cluster: "c", filter: JobFilter(states: [.failed])).first)
             #expect(failed.job.jobID == 8 && failed.finalState == .failed && failed.exitCode == 3)
             let oom = try #require(try connection.jobs(cluster: "c", filter: JobFilter(states: [.outOfMemory])).first)
@@ -135,7 +139,9 @@ struct StoreTests {
             #expect(crash.finalState == .failed && crash.exitCode == nil)
             let summary = try connection.recordSnapshot(second, cluster: "c", source: "f", startedAt: second.takenAt)
             #expect(summary.jobsGone == 2 && summary.jobsFinalized == 2)
-            let gone = try connection.jobs(cluster: "c", filter: JobFilter(listedOnly: false)).filter { $0.goneAt != nil }
+            let gone = try connection.jobs(cluster: "c", filter: JobFilter(listedOnly: false)).filter {
+                $0.goneAt != nil
+            }
             #expect(Set(gone.map(\.job.jobID)) == [1, 8])
             let md = try #require(gone.first { $0.job.jobID == 1 })
             #expect(md.finalState == .completed && md.exitCode == 0 && md.endedAt == first.takenAt + 200)
@@ -166,7 +172,8 @@ struct StoreTests {
         try test.database.sync { connection throws in
             try connection.recordSnapshot(snapshot, cluster: "c", source: "f", startedAt: snapshot.takenAt)
             try connection.recordFailedPoll(cluster: "c", source: "f", startedAt: snapshot.takenAt + 60, error: "boom")
-            try connection.recordFailedPoll(cluster: "c", source: "f", startedAt: snapshot.takenAt + 120, error: "again")
+            try connection.recordFailedPoll(
+                cluster: "c", source: "f", startedAt: snapshot.takenAt + 120, error: "again")
             #expect(try connection.latestPoll(cluster: "c")?.error == "again")
             #expect(try connection.latestSuccessfulPoll(cluster: "c")?.snapshotAt == snapshot.takenAt)
             #expect(try connection.failuresSinceLastSuccess(cluster: "c").map(\.error) == ["again", "boom"])
@@ -207,7 +214,8 @@ struct StoreTests {
                 let sum = NodeCategory.allCases.reduce(0.0) { $0 + (bucket.nodesByCategory[$1] ?? 0) }
                 #expect(abs(sum - 60) < 0.001)
             }
-            let gpu = try connection.history(cluster: "c", partition: "gpu", from: start, to: start + 7200, bucket: 7200)
+            let gpu = try connection.history(
+                cluster: "c", partition: "gpu", from: start, to: start + 7200, bucket: 7200)
             #expect(gpu.count == 1 && gpu[0].gpusTotal == 40)
         }
     }
@@ -232,7 +240,9 @@ struct StoreTests {
         #expect(try test.count("polls") == before.0 - 24)
         #expect(try test.count("node_intervals") == before.1 - pruned.intervals)
         try test.database.sync { connection throws in
-            #expect(try connection.scalar("SELECT count(*) FROM node_intervals WHERE until < ?", [.integer(cutoff)]).int64 == 0)
+            #expect(
+                try connection.scalar("SELECT count(*) FROM node_intervals WHERE until < ?", [.integer(cutoff)]).int64
+                    == 0)
             #expect(try connection.currentNodes(cluster: "c").count == 60)
             #expect(try connection.latestSuccessfulPoll(cluster: "c")?.snapshotAt == times.last)
             #expect(try connection.scalar("SELECT count(*) FROM node_intervals WHERE until IS NULL").int64 == 60)
