@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Turns what the poll script printed into a `ClusterSnapshot`, or says precisely why it cannot.
 public enum SnapshotParser {
     public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -54,11 +56,16 @@ public enum SnapshotParser {
         if meta["utc_offset"] == nil { notes.append("head node did not report its time zone; assuming UTC") }
 
         let nodeText = try required(.nodes)
-        let nodes = NodeParser.parse(nodeText, clock: clock)
+        let partitionText = try required(.partitions)
+        let jobText = try required(.jobs)
+        // Nodes and jobs are the two big sections and independent: parse them on two threads (GCD's, not the
+        // Swift concurrency pool). Each gets its own copy of its text: slices of one shared string would make
+        // both threads retain and release the same object for every line.
+        let (nodes, jobResult) = parseInParallel(
+            { NodeParser.parse(String(nodeText), clock: clock) }, { JobParser.parse(String(jobText), clock: clock) })
         if nodes.isEmpty {
             throw .unreadable(section: "nodes", detail: "no NodeName= records in \(lineCount(nodeText)) lines")
         }
-        let partitionText = try required(.partitions)
         let partitions = PartitionParser.parse(partitionText)
         if partitions.isEmpty {
             throw .unreadable(section: "partitions", detail: "no PartitionName= records")
@@ -66,7 +73,6 @@ public enum SnapshotParser {
         for partition in partitions {
             if let error = partition.nodeListError { notes.append("partition \(partition.name): \(error)") }
         }
-        let jobResult = JobParser.parse(try required(.jobs), clock: clock)
         if jobResult.malformedLines > 0 {
             notes.append("\(jobResult.malformedLines) squeue lines could not be read and were skipped")
         }
@@ -86,6 +92,17 @@ public enum SnapshotParser {
             takenAt: takenAt, clock: clock, host: meta["host"], slurmVersion: meta["version"], nodes: nodes,
             partitions: partitions, jobs: jobResult.jobs, accounting: accounting, notes: notes
         )
+    }
+
+    /// Runs two pure computations at once and returns both results.
+    static func parseInParallel<A: Sendable, B: Sendable>(
+        _ first: @Sendable () -> A, _ second: @Sendable () -> B
+    ) -> (A, B) {
+        let results = ResultPair<A, B>()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { results.first = first() } else { results.second = second() }
+        }
+        return (results.first!, results.second!)
     }
 
     /// Cuts marked output into sections; also says whether the final marker came and which section was left open.
@@ -131,4 +148,11 @@ public enum SnapshotParser {
         let joined = kept.prefix(3).joined(separator: " / ")
         return joined.count > 300 ? String(joined.prefix(300)) + "…" : joined
     }
+}
+
+/// The two results of `parseInParallel`. Each slot is written by exactly one iteration and read only after
+/// `concurrentPerform` has returned, which orders the writes before the reads.
+private final class ResultPair<A, B>: @unchecked Sendable {
+    var first: A?
+    var second: B?
 }
