@@ -19,6 +19,16 @@ public struct FixtureRunner: CommandRunner {
             return CommandOutput(
                 stdout: "", stderr: "sh: only the poll command can be replayed from fixtures", status: 127)
         }
+        let directory = self.directory
+        return try await offPool { () throws(RemoteError) in try FixtureRunner.replay(directory, nonce: nonce) }
+    }
+
+    private static func replay(_ directory: String, nonce: String) throws(RemoteError) -> CommandOutput {
+        func read(_ name: String) -> String? {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .unavailable("fixture directory \(directory) does not exist")
@@ -33,11 +43,5 @@ public struct FixtureRunner: CommandRunner {
         }
         return CommandOutput(
             stdout: PollScript.assemble(nonce: nonce, sections: sections), stderr: read("stderr.txt") ?? "")
-    }
-
-    private func read(_ name: String) -> String? {
-        let path = (directory as NSString).appendingPathComponent(name)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -20,15 +20,10 @@ public struct LocalRunner: CommandRunner {
     }
 
     public func run(_ command: String, timeout: Duration) async throws(RemoteError) -> CommandOutput {
-        let result: Result<CommandOutput, RemoteError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(RemoteError) in
-                        try Self.runBlocking(command, timeout: timeout, environment: environment)
-                    })
-            }
+        let environment = self.environment
+        return try await offPool { () throws(RemoteError) in
+            try Self.runBlocking(command, timeout: timeout, environment: environment)
         }
-        return try result.get()
     }
 
     static func runBlocking(_ command: String, timeout: Duration, environment: [String: String]?) throws(RemoteError)

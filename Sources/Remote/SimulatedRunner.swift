@@ -21,7 +21,8 @@ public final class SimulatedRunner: CommandRunner {
             return CommandOutput(stdout: "", stderr: "sh: command not available on the simulated cluster", status: 127)
         }
         let time = now()
-        let text = cluster.withLock { $0.output(at: time, nonce: nonce) }
-        return CommandOutput(stdout: text)
+        return await offPool { [self] in
+            CommandOutput(stdout: cluster.withLock { $0.output(at: time, nonce: nonce) })
+        }
     }
 }
