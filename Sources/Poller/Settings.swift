@@ -2,7 +2,7 @@ public import Foundation
 
 /// Configuration from the environment and an optional `.env` file, the environment winning.
 ///
-/// Names are the shared ones of `docs/CONFIGURATION.md` (and `.env.example`). Secrets also accept `NAME_FILE`.
+/// Names are the ones every binary shares, each documented in `.env.example`. Secrets also accept `NAME_FILE`.
 /// Values are never logged by this type.
 public struct Settings: Sendable {
     private let values: [String: String]

@@ -1,0 +1,52 @@
+import FixtureSupport
+import Foundation
+import Testing
+
+@testable import Poller
+
+@Suite("settings from the environment and .env")
+struct SettingsTests {
+    @Test(".env is read, the environment wins, quotes and comments are handled")
+    func dotEnv() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.file(".env")
+        try """
+        # a comment
+        SLURMBOT_DB=/srv/db.sqlite
+        export SLURMBOT_CLUSTER="hpc one"
+        CHECK_INTERVAL='120'
+        SLURMBOT_TIMEZONE=Europe/Lisbon
+
+        SLURM_SOURCE=local
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let settings = Settings(
+            environment: ["SLURM_SOURCE": "simulated", "SLURMBOT_RETENTION_DAYS": " "], dotEnvPath: file)
+        #expect(settings.databasePath == "/srv/db.sqlite")
+        #expect(settings.cluster == "hpc one")
+        #expect(settings.checkInterval == 120)
+        #expect(settings.source == "simulated")
+        #expect(settings.retentionDays == 90, "a blank value means the default")
+        #expect(settings.timeZone.identifier == "Europe/Lisbon")
+    }
+
+    @Test("defaults when nothing is set")
+    func defaults() {
+        let settings = Settings(environment: [:], dotEnvPath: "/nonexistent/.env")
+        #expect(settings.databasePath == "data/slurmbot.db" && settings.cluster == "default")
+        #expect(settings.source == "ssh" && settings.pollTimeout == 30 && settings.checkInterval == 300)
+    }
+
+    @Test("secrets come from NAME or from the file NAME_FILE names")
+    func secrets() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.file("password")
+        try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(Settings(values: ["SLURM_SSH_PASSWORD_FILE": file]).secret("SLURM_SSH_PASSWORD") == "s3cret")
+        #expect(
+            Settings(values: ["SLURM_SSH_PASSWORD": "direct", "SLURM_SSH_PASSWORD_FILE": file]).secret(
+                "SLURM_SSH_PASSWORD") == "direct")
+        #expect(Settings(values: ["SLURM_SSH_PASSWORD_FILE": "/nonexistent"]).secret("SLURM_SSH_PASSWORD") == nil)
+    }
+}
