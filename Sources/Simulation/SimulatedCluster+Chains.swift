@@ -83,7 +83,7 @@ extension SimulatedCluster {
 
         let earliestSubmit = max(epoch, (cursor.previousStart ?? epoch) + 60)
         let wait = Int64(rng.exponential(mean: 25 * 60))
-        let submit = max(earliestSubmit, min(start, start - wait))
+        let submit = max(earliestSubmit, start - wait)
         let cast = Cast.users[Int(rng.next() % UInt64(Cast.users.count))]
         let names =
             lane.gpusPerNode > 0 ? Cast.gpuNames : lane.memoryPerNodeMB > 400_000 ? Cast.memNames : Cast.cpuNames
