@@ -150,7 +150,7 @@ public struct StatusReport: Sendable {
             byType[type, default: (0, 0)].free += free
             byType[type, default: (0, 0)].total += node.gpusTotal
         }
-        let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \($0.uppercased()) \(byType[$0]!.total) free" }
+        let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \(byType[$0]!.total) \($0.uppercased()) free" }
         var line = "GPUs: " + parts.joined(separator: ", ")
         if let best = gpuNodes.filter(\.state.acceptsNewJobs).max(by: { $0.gpusFree < $1.gpusFree }), best.gpusFree > 0
         {
@@ -165,7 +165,7 @@ public struct StatusReport: Sendable {
         var counts: [String: Int] = [:]
         for job in pending { counts[JobReason.words(for: job.reason.code), default: 0] += 1 }
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return ["\(pending.count) jobs waiting:"] + ranked.map { "  \($0.value)  \($0.key)" }
+        return ["\(pending.count) \(pending.count == 1 ? "job" : "jobs") waiting:"] + ranked.map { "  \($0.value)  \($0.key)" }
     }
 
     private func clockTime(_ time: Int64) -> String {
