@@ -8,14 +8,12 @@ extension StringProtocol {
 
 /// The slice of `text` without leading and trailing spaces, tabs and line ends.
 func trimmedSlice(_ text: Substring) -> Substring {
-    do {
-        let view = text.utf8
-        var start = view.startIndex
-        var end = view.endIndex
-        while start < end && isSpace(view[start]) { start = view.index(after: start) }
-        while end > start && isSpace(view[view.index(before: end)]) { end = view.index(before: end) }
-        return text[start..<end]
-    }
+    let view = text.utf8
+    var start = view.startIndex
+    var end = view.endIndex
+    while start < end && isSpace(view[start]) { start = view.index(after: start) }
+    while end > start && isSpace(view[view.index(before: end)]) { end = view.index(before: end) }
+    return text[start..<end]
 }
 
 @inline(__always)
