@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "SlurmKit"),
         // Pure: a deterministic cluster that prints what the real commands print.
         .target(name: "Simulation", dependencies: ["SlurmKit"]),
+        // Pure: OpenSSH known_hosts files, host-key fingerprints and verdicts (trust nothing on first sight).
+        .target(name: "KnownHosts"),
         // Pure: plain-text views of stored cluster state.
         .target(name: "Reports", dependencies: ["SlurmKit"]),
         // SQLite history of the cluster.
@@ -66,6 +68,7 @@ let package = Package(
 
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),
         .testTarget(
