@@ -36,8 +36,14 @@ let package = Package(
         .target(name: "Reports", dependencies: ["SlurmKit"]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
-        // Where the poll command runs: this machine, fixture files, the simulated cluster.
-        .target(name: "Remote", dependencies: ["SlurmKit", "Simulation"]),
+        // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
+        // files, the simulated cluster.
+        .target(
+            name: "Remote",
+            dependencies: [
+                "CSSH2", "KnownHosts", "SlurmKit", "Simulation", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One poll: run, parse, store, record failures.
         .target(
             name: "Poller",
@@ -71,6 +77,13 @@ let package = Package(
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),
+        .testTarget(
+            name: "LabTests",
+            dependencies: [
+                "Remote", "KnownHosts", "FixtureSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PollerTests",
             dependencies: ["Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport"]

@@ -16,12 +16,14 @@ public enum RemoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(seconds: Double)
     case launchFailed(String)
     case unavailable(String)
+    case ssh(SSHError)
 
     public var description: String {
         switch self {
         case .timedOut(let seconds): "the command did not finish within \(Int(seconds.rounded())) s and was stopped"
         case .launchFailed(let detail): "could not start the command: \(detail)"
         case .unavailable(let detail): detail
+        case .ssh(let error): error.description
         }
     }
 }
