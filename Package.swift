@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: [
-                "Remote", "KnownHosts", "FixtureSupport",
+                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

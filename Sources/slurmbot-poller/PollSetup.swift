@@ -16,13 +16,10 @@ struct PollSetup {
 
     enum Failure: Error, CustomStringConvertible {
         case unknownSource(String)
-        case sshNotYet
 
         var description: String {
             switch self {
-            case .unknownSource(let name): "unknown source '\(name)'; use simulated, local or fixture:DIR"
-            case .sshNotYet:
-                "the ssh source is not available yet (issue #3); use --source simulated, local or fixture:DIR"
+            case .unknownSource(let name): "unknown source '\(name)'; use ssh, local, simulated or fixture:DIR"
             }
         }
     }
@@ -39,7 +36,8 @@ struct PollSetup {
         case "local":
             runner = LocalRunner()
         case "ssh":
-            throw Failure.sshNotYet
+            let ssh = try settings.ssh()
+            runner = SSHRunner(head: ssh.head, bastion: ssh.bastion, options: ssh.options, logger: logger)
         case let name where name.hasPrefix("fixture:"):
             runner = FixtureRunner(directory: String(name.dropFirst("fixture:".count)))
         default:

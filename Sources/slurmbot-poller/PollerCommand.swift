@@ -18,12 +18,17 @@ struct PollerCommand: AsyncParsableCommand {
             Options fall back to the environment and a .env file: SLURM_SOURCE, SLURMBOT_DB, SLURMBOT_CLUSTER,
             CHECK_INTERVAL, SLURM_SSH_TIMEOUT, SLURMBOT_RETENTION_DAYS (see .env.example).
 
+            The ssh source (the default) logs in to SLURM_SSH_HOST as SLURM_SSH_USER with SLURM_SSH_KEY or
+            SLURM_SSH_PASSWORD, through SLURM_BASTION_HOST when set, and checks both hosts' keys against
+            SLURM_KNOWN_HOSTS. Record a host's key first with: slurmbot trust-host HOST[:PORT] [--via BASTION].
+
             Exit status: 0 stored, 1 poll failed (recorded), 2 bad usage or configuration, 3 database unusable,
             75 another poller holds the lock (this run skipped).
             """
     )
 
-    @Option(help: "Where to poll: simulated, local (run the commands here), or fixture:DIR. Default: $SLURM_SOURCE.")
+    @Option(
+        help: "Where to poll: ssh (the head node), local (run the commands here), simulated, or fixture:DIR. Default: $SLURM_SOURCE or ssh.")
     var source: String?
 
     @Option(help: "SQLite database path. Default: $SLURMBOT_DB or data/slurmbot.db.")

@@ -81,9 +81,13 @@ struct CommandLineTests {
     @Test("bad usage exits 2 with a clear message")
     func usage() throws {
         let ssh = try Products.run("slurmbot-poller", ["--source", "ssh", "--db", "/tmp/never.db"])
-        #expect(ssh.status == 2 && ssh.stderr.contains("the ssh source is not available yet"))
+        #expect(ssh.status == 2 && ssh.stderr.contains("SLURM_SSH_HOST is not set"))
+        let port = try Products.run(
+            "slurmbot-poller", ["--db", "/tmp/never.db"],
+            environment: ["SLURM_SSH_HOST": "head", "SLURM_SSH_PASSWORD": "pw", "SLURM_SSH_PORT": "ssh"])
+        #expect(port.status == 2 && port.stderr.contains("SLURM_SSH_PORT must be a port number from 1 to 65535, got 'ssh'"))
         let unknown = try Products.run("slurmbot-poller", ["--source", "carrier-pigeon"])
-        #expect(unknown.status == 2 && unknown.stderr.contains("unknown source 'carrier-pigeon'"))
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown source 'carrier-pigeon'; use ssh, local"))
         let backfill = try Products.run("slurmbot-poller", ["--source", "fixture:/x", "--backfill", "2"])
         #expect(backfill.status == 2 && backfill.stderr.contains("--backfill needs --source simulated"))
     }
