@@ -156,5 +156,41 @@ extension LabSuite {
             #expect(failure == .commandTimedOut(seconds: 2, bytesReceived: 6))
             #expect(ContinuousClock.now - started < .seconds(3))
         }
+
+        /// This process's sockets, pipes and files; libdispatch's own timer and event descriptors come and go.
+        static func openFiles() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).sorted().compactMap {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)"),
+                    !target.hasPrefix("anon_inode:")
+                else { return nil }
+                return "\($0) -> \(target)"
+            }
+        }
+
+        @Test("forty runs, good and failed, direct and jumped, leave no descriptor or tunnel thread behind")
+        func noLeaks() async throws {
+            func tunnelThreads() -> Int {
+                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+                return tasks.filter {
+                    ((try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) ?? "").hasPrefix("slurmbot-ssh")
+                }.count
+            }
+            let good = try Self.runner()
+            let direct = try Self.runner(direct: true)
+            let refused = try Self.runner(bastion: SSHCredentials(password: "wrong"))
+            let slow = try Self.runner()
+            var before: [String] = []
+            // One of each first: libraries open some files once, on first use.
+            for round in 0..<11 {
+                if round == 1 { before = Self.openFiles() }
+                _ = try await good.run("echo \(round)", timeout: .seconds(20))
+                _ = try await direct.run("echo \(round)", timeout: .seconds(20))
+                _ = await Self.failure(of: refused)
+                _ = await Self.failure(of: slow, "sleep 5", timeout: .milliseconds(300))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(Self.openFiles() == before)
+            #expect(tunnelThreads() == 0)
+        }
     }
 }
