@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Reports", "Store",
+                "Poller", "Reports", "Store", "Remote", "KnownHosts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,7 +68,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "slurmbot-bench",
-            dependencies: ["SlurmKit", "Simulation", "Store", "Poller"],
+            dependencies: [
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/Sources"
         ),
 

@@ -49,10 +49,10 @@ public enum Products {
         return [besideTests, debug].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs an executable to completion and returns its exit status, stdout and stderr.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws
-        -> (status: Int32, stdout: String, stderr: String)
-    {
+    /// Runs an executable to completion and returns its exit status, stdout and stderr; `input` is its stdin.
+    public static func run(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let path = path(name) else { throw MissingProduct(name: name) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -67,8 +67,13 @@ public enum Products {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -27,6 +27,7 @@ public enum SSHError: Error, Sendable, Hashable, CustomStringConvertible {
         public enum Role: String, Sendable, Hashable {
             case bastion = "the bastion"
             case head = "the head node"
+            case server = "the server"
         }
 
         public var role: Role
