@@ -74,6 +74,9 @@ extension LabSuite {
             #expect(reason.hasPrefix("wrong passphrase, or not a private key libssh2 can read"))
             let missing = await Self.failure(of: try Self.runner(head: SSHCredentials(keyPath: "/nonexistent/key")))
             #expect(missing?.description == "cannot use the private key /nonexistent/key for the head node 127.0.0.1:2323: cannot read it: No such file or directory")
+            // OpenSSH 9.2 accepts the RSA key in authorized_keys but not libssh2 1.10's SHA-1 signature: say so.
+            let rsa = await Self.failure(of: try Self.runner(head: SSHCredentials(keyPath: try Lab.value("LAB_SSH_KEY_RSA"))))
+            #expect(rsa?.description.contains("(it is an RSA key: this SSH library signs with ssh-rsa/SHA-1, which OpenSSH 8.8 and later refuse; use an ed25519 or ECDSA key)") == true)
             let none = await Self.failure(of: try Self.runner(head: SSHCredentials()))
             #expect(none == .noCredentials(.init(.head, "127.0.0.1:2323"), user: "labuser"))
         }

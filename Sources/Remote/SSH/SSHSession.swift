@@ -220,7 +220,7 @@ final class SSHSession {
                 if result == LIBSSH2_ERROR_FILE {
                     unusableKey = (keyPath, "wrong passphrase, or not a private key libssh2 can read (\(lastError))")
                 } else if result == LIBSSH2_ERROR_AUTHENTICATION_FAILED || result == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED {
-                    attempts.append("the key \(keyPath) was not accepted")
+                    attempts.append("the key \(keyPath) was not accepted" + Self.keyTypeHint(keyPath))
                 } else {
                     throw loginFailure(result, user: user)
                 }
@@ -248,6 +248,16 @@ final class SSHSession {
             throw .keyFileUnusable(hop, path: unusableKey.path, reason: unusableKey.reason)
         }
         throw .authenticationFailed(hop, user: user, attempts: attempts)
+    }
+
+    /// Why a refused key may be refused whatever the server's authorized_keys says: libssh2 1.10 signs with
+    /// `ssh-rsa` (SHA-1) only, which OpenSSH 8.8 and later no longer accept.
+    private static func keyTypeHint(_ path: String) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            PrivateKeyFile.algorithm(of: text) == "ssh-rsa"
+        else { return "" }
+        return " (it is an RSA key: this SSH library signs with ssh-rsa/SHA-1, which OpenSSH 8.8 and later refuse;"
+            + " use an ed25519 or ECDSA key)"
     }
 
     /// A login step that failed for something other than a refusal: never retried, since a server that drops us
