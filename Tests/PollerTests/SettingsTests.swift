@@ -49,4 +49,22 @@ struct SettingsTests {
                 "SLURM_SSH_PASSWORD") == "direct")
         #expect(Settings(values: ["SLURM_SSH_PASSWORD_FILE": "/nonexistent"]).secret("SLURM_SSH_PASSWORD") == nil)
     }
+
+    @Test(".env.example documents every configuration name the sources read")
+    func everyNameDocumented() throws {
+        let root = Fixtures.root.deletingLastPathComponent()
+        let example = try String(contentsOf: root.appendingPathComponent(".env.example"), encoding: .utf8)
+        let pattern = try Regex(#""((?:SLURMBOT|SLURM|DISCORD|GEMINI|OPENAI)_[A-Z0-9_]+|CHECK_INTERVAL|TARGET_CLUSTER_USER)""#)
+        var names: Set<String> = []
+        let sources = root.appendingPathComponent("Sources")
+        for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                if let name = match.output[1].substring { names.insert(String(name)) }
+            }
+        }
+        #expect(names.count > 20)
+        for name in names.sorted() { #expect(example.contains(name), "\(name) is read but not in .env.example") }
+    }
 }
