@@ -1,3 +1,4 @@
+import FixtureSupport
 import Foundation
 import KnownHosts
 import Remote
@@ -96,10 +97,35 @@ extension LabSuite {
             #expect(try await Self.runner().run("cat; echo stdin closed", timeout: .seconds(20)).stdout == "stdin closed\n")
         }
 
-        @Test("keepalives flow while a slow command runs")
+        @Test("keepalives go out on both hops while a command is quiet, and the deadline still holds")
         func keepalive() async throws {
-            let output = try await Self.runner(keepalive: .seconds(1)).run("sleep 3; echo woke", timeout: .seconds(20))
-            #expect(output.stdout == "woke\n")
+            let relay = try TCPRelay(to: try Lab.port("LAB_BASTION_PORT"))
+            defer { relay.stop() }
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let knownHosts = directory.file("known_hosts")
+            let bastionKey = try String(contentsOfFile: Lab.directory + "/ssh/bastion/ssh_host_ed25519_key.pub", encoding: .utf8)
+                .split(separator: " ").prefix(2).joined(separator: " ")
+            let lab = try String(contentsOfFile: try Lab.value("LAB_KNOWN_HOSTS"), encoding: .utf8)
+            try (lab + "[127.0.0.1]:\(relay.port) \(bastionKey)\n").write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            var (head, bastion) = try Lab.endpoints()
+            bastion.port = relay.port
+            var options = try Lab.options(knownHosts: knownHosts)
+            options.keepaliveInterval = .seconds(1)
+            let runner = SSHRunner(head: head, bastion: bastion, options: options, logger: Lab.logger)
+
+            let started = ContinuousClock.now
+            #expect(try await runner.run("sleep 4; echo woke", timeout: .seconds(20)).stdout == "woke\n")
+            let quiet = relay.flows.filter {
+                $0.toServer && $0.at > started + .milliseconds(1200) && $0.at < started + .milliseconds(4000)
+            }
+            #expect(quiet.count >= 2, "keepalives should cross the wire while the command sleeps")
+
+            // A keepalive answer once made libssh2's queue check fail and the read loop spin past its deadline.
+            let slow = ContinuousClock.now
+            let failure = await Self.failure(of: runner, "sleep 30", timeout: .seconds(4))
+            #expect(failure == .commandTimedOut(seconds: 4, bytesReceived: 0))
+            #expect(ContinuousClock.now - slow < .seconds(5))
         }
 
         @Test("several polls at once through one bastion do not disturb each other")

@@ -52,7 +52,9 @@ final class SSHChannel {
             session.failure(Int32(code), step: .command, bytesReceived: stdout.count + stderr.count)
         }
         do throws(SSHError) {
+            var rechecked = false
             while true {
+                if deadline.hasPassed { throw .commandTimedOut(seconds: deadline.budgetSeconds, bytesReceived: 0) }
                 var progressed = false
                 for stream: Int32 in [0, SSH_EXTENDED_DATA_STDERR] {
                     while true {
@@ -74,12 +76,17 @@ final class SSHChannel {
                     }
                 }
                 if libssh2_channel_eof(handle) != 0 { break }
-                // A read of one stream can queue the other's data without touching the socket again: check first.
-                if progressed || libssh2_poll_channel_read(handle, 0) != 0
-                    || libssh2_poll_channel_read(handle, SSH_EXTENDED_DATA_STDERR) != 0
-                {
+                if progressed {
+                    rechecked = false
                     continue
                 }
+                // Reading one stream can queue the other's data without the socket turning readable again: look
+                // once more before waiting, but only once, so no answer of libssh2's can make this loop spin.
+                if !rechecked && (hasQueuedData(stream: 0) || hasQueuedData(stream: SSH_EXTENDED_DATA_STDERR)) {
+                    rechecked = true
+                    continue
+                }
+                rechecked = false
                 try session.waitForSocket(.command, until: deadline)
             }
             try session.call(.command, until: deadline) { libssh2_channel_close(handle) }
@@ -123,8 +130,9 @@ final class SSHChannel {
     /// The server sent EOF and nothing of it is left unread.
     var isAtEnd: Bool { libssh2_channel_eof(handle) != 0 }
 
-    /// Data already taken off the socket and queued inside libssh2.
-    var hasQueuedData: Bool { libssh2_poll_channel_read(handle, 0) != 0 }
+    /// Data of `stream` already taken off the socket and queued inside libssh2. Only 1 means yes: the call also
+    /// answers with negative errors.
+    func hasQueuedData(stream: Int32 = 0) -> Bool { libssh2_poll_channel_read(handle, stream) == 1 }
 
     func sendEOF() -> Int32 { libssh2_channel_send_eof(handle) }
 }

@@ -142,8 +142,10 @@ final class SSHSession {
         libssh2_session_method_pref(handle, LIBSSH2_METHOD_HOSTKEY, order.joined(separator: ","))
         let result = try call(.handshake, until: deadline) { libssh2_session_handshake(handle, socket) }
         guard result == 0 else { throw failure(result, step: .handshake) }
+        // No reply asked: libssh2 1.10 never consumes keepalive replies, and a queued 1-byte reply makes
+        // libssh2_poll_channel_read fail ("packet too small") from then on. The traffic is what keeps links open.
         let interval = UInt32(max(1, keepaliveInterval.seconds.rounded()))
-        libssh2_keepalive_config(handle, 1, interval)
+        libssh2_keepalive_config(handle, 0, interval)
         nextKeepalive = .after(.seconds(Int(interval)))
     }
 

@@ -158,6 +158,7 @@ final class SSHTunnel {
         var peerDone = false
         var peerWriteShut = false
         let forever = Deadline.after(.seconds(86_400 * 365))
+        var rechecked = false
         while true {
             var progressed = false
             if fromBastion.isEmpty && !bastionDone {
@@ -205,7 +206,16 @@ final class SSHTunnel {
                 _ = channel.sendEOF()
                 return
             }
-            if progressed || (fromBastion.isEmpty && !bastionDone && channel.hasQueuedData) { continue }
+            if progressed {
+                rechecked = false
+                continue
+            }
+            // Data libssh2 queued while writing: look once more before waiting, never more (no spinning).
+            if !rechecked && fromBastion.isEmpty && !bastionDone && channel.hasQueuedData() {
+                rechecked = true
+                continue
+            }
+            rechecked = false
 
             var bastionEvents: Int16 = 0
             if fromBastion.isEmpty && !bastionDone { bastionEvents |= Int16(POLLIN) }
