@@ -70,8 +70,7 @@ extension LabSuite {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let knownHosts = directory.file("known_hosts")
-            let stale = try String(contentsOfFile: Lab.directory + "/ssh/head/ssh_host_ed25519_key.pub", encoding: .utf8)
-                .split(separator: " ").prefix(2).joined(separator: " ")
+            let stale = try SSHFixtures.publicKey("head/ssh_host_ed25519_key.pub")
             try "# mine\n[127.0.0.1]:2322 \(stale)\nother.example \(stale)\n".write(
                 toFile: knownHosts, atomically: true, encoding: .utf8)
             let fingerprint = try SSHFixtures.fingerprint(of: "bastion/ssh_host_ed25519_key.pub")

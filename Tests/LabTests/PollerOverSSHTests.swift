@@ -215,9 +215,7 @@ extension LabSuite {
             let polls = try LabPolls()
             defer { polls.directory.remove() }
             let knownHosts = polls.directory.file("known_hosts")
-            let bastionKey = try String(
-                contentsOfFile: Lab.directory + "/ssh/bastion/ssh_host_ed25519_key.pub", encoding: .utf8
-            ).split(separator: " ").prefix(2).joined(separator: " ")
+            let bastionKey = try SSHFixtures.publicKey("bastion/ssh_host_ed25519_key.pub")
             let all = try String(contentsOfFile: try Lab.value("LAB_KNOWN_HOSTS"), encoding: .utf8)
             let bastionLine = all.split(separator: "\n").first { $0.hasPrefix("[127.0.0.1]:2322") }!
             try "\(bastionLine)\n[127.0.0.1]:2323 \(bastionKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)

@@ -20,6 +20,12 @@ enum SSHFixtures {
         return String(text.split(separator: " ")[1])
     }
 
+    /// `TYPE BASE64` of a lab key file under `$LAB/ssh/`, as a known_hosts line carries it after the host names.
+    static func publicKey(_ relativePath: String) throws -> String {
+        try String(contentsOfFile: Lab.directory + "/ssh/" + relativePath, encoding: .utf8)
+            .split(separator: " ").prefix(2).joined(separator: " ")
+    }
+
     /// How many commands the head node's sshd has started so far (its log says so for each).
     static func commandsStarted() -> Int {
         let log = (try? String(contentsOfFile: Lab.directory + "/log/sshd-head.log", encoding: .utf8)) ?? ""

@@ -104,8 +104,7 @@ extension LabSuite {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let knownHosts = directory.file("known_hosts")
-            let bastionKey = try String(contentsOfFile: Lab.directory + "/ssh/bastion/ssh_host_ed25519_key.pub", encoding: .utf8)
-                .split(separator: " ").prefix(2).joined(separator: " ")
+            let bastionKey = try SSHFixtures.publicKey("bastion/ssh_host_ed25519_key.pub")
             let lab = try String(contentsOfFile: try Lab.value("LAB_KNOWN_HOSTS"), encoding: .utf8)
             try (lab + "[127.0.0.1]:\(relay.port) \(bastionKey)\n").write(toFile: knownHosts, atomically: true, encoding: .utf8)
             var (head, bastion) = try Lab.endpoints()
@@ -143,10 +142,9 @@ extension LabSuite {
 
         @Test("a host whose key is not trusted never sees a credential")
         func noCredentialsToUnknownHosts() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let empty = directory.appendingPathComponent("known_hosts").path
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let empty = directory.file("known_hosts")
             try "".write(toFile: empty, atomically: true, encoding: .utf8)
             let attemptsBefore = SSHFixtures.loginAttempts(on: "bastion")
             let password = SSHCredentials(password: try Lab.value("LAB_SSH_PASSWORD"))
@@ -162,18 +160,16 @@ extension LabSuite {
             try await Task.sleep(for: .milliseconds(200))
             #expect(SSHFixtures.loginAttempts(on: "bastion") == attemptsBefore, "no login may reach an unverified host")
             // A missing file trusts nothing, and says so.
-            let missing = await Self.failure(of: try Self.runner(knownHosts: directory.appendingPathComponent("none").path))
+            let missing = await Self.failure(of: try Self.runner(knownHosts: directory.file("none")))
             #expect(missing?.description.contains("(which does not exist yet)") == true)
         }
 
         @Test("the handshake asks for the key type known_hosts holds, so a server with several keys can be checked")
         func prefersKnownKeyType() async throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let knownHosts = directory.appendingPathComponent("known_hosts").path
-            let ecdsa = try String(contentsOfFile: Lab.directory + "/ssh/head/ssh_host_ecdsa_key.pub", encoding: .utf8)
-                .split(separator: " ").prefix(2).joined(separator: " ")
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let knownHosts = directory.file("known_hosts")
+            let ecdsa = try SSHFixtures.publicKey("head/ssh_host_ecdsa_key.pub")
             try "[127.0.0.1]:2323 \(ecdsa)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
             #expect(try await Self.runner(direct: true, knownHosts: knownHosts).run("true", timeout: .seconds(20)).status == 0)
         }

@@ -8,6 +8,8 @@ public enum SSHError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectFailed(Hop, reason: String)
     case timedOut(Hop, step: Step, seconds: Int)
     case handshakeFailed(Hop, reason: String)
+    /// A step after the handshake failed for a reason other than the network (a channel refused, say).
+    case stepFailed(Hop, step: Step, reason: String)
     case hostKeyRejected(HostKeyRejection)
     case knownHostsUnreadable(path: String, reason: String)
     case noCredentials(Hop, user: String)
@@ -75,6 +77,8 @@ public enum SSHError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(hop) did not answer within \(seconds) s (\(step.rawValue))"
         case .handshakeFailed(let hop, let reason):
             "the SSH handshake with \(hop) failed: \(reason)"
+        case .stepFailed(let hop, let step, let reason):
+            "\(hop) failed during \(step.rawValue): \(reason)"
         case .hostKeyRejected(let rejection):
             rejection.description
         case .knownHostsUnreadable(let path, let reason):

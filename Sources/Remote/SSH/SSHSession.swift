@@ -1,5 +1,4 @@
 internal import CSSH2
-import Dispatch
 import Foundation
 import KnownHosts
 
@@ -113,7 +112,7 @@ final class SSHSession {
             : .timedOut(hop, step: step, seconds: deadline.budgetSeconds)
     }
 
-    func sendKeepaliveIfDue(_ step: SSHError.Step) throws(SSHError) {
+    private func sendKeepaliveIfDue(_ step: SSHError.Step) throws(SSHError) {
         guard let due = nextKeepalive, due.hasPassed else { return }
         var secondsToNext: Int32 = 0
         let result = libssh2_keepalive_send(handle, &secondsToNext)
@@ -168,7 +167,7 @@ final class SSHSession {
         return key
     }
 
-    /// Maps a failed libssh2 call to an error: socket trouble is a lost connection, the rest a handshake failure.
+    /// Maps a failed libssh2 call to an error: socket trouble is a lost connection, the rest a failure of the step.
     func failure(_ code: Int32, step: SSHError.Step, bytesReceived: Int? = nil) -> SSHError {
         switch code {
         case LIBSSH2_ERROR_SOCKET_DISCONNECT, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_SEND,
@@ -176,7 +175,7 @@ final class SSHSession {
             LIBSSH2_ERROR_CHANNEL_CLOSED:
             .connectionLost(hop, step: step, detail: socketTrouble(code), bytesReceived: bytesReceived)
         default:
-            .handshakeFailed(hop, reason: lastError)
+            step == .handshake ? .handshakeFailed(hop, reason: lastError) : .stepFailed(hop, step: step, reason: lastError)
         }
     }
 
@@ -202,7 +201,7 @@ final class SSHSession {
             listed = libssh2_userauth_list(handle, user, userLength)
             if listed != nil || libssh2_userauth_authenticated(handle) != 0 { break }
             let code = lastErrorCode
-            guard code == LIBSSH2_ERROR_EAGAIN else { throw loginFailure(code, user: user) }
+            guard code == LIBSSH2_ERROR_EAGAIN else { throw loginFailure(user: user) }
             try waitForSocket(.login, until: deadline)
         }
         guard let listed else { return }
@@ -226,7 +225,7 @@ final class SSHSession {
                 } else if result == LIBSSH2_ERROR_AUTHENTICATION_FAILED || result == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED {
                     attempts.append("the key \(keyPath) was not accepted" + Self.keyTypeHint(keyPath))
                 } else {
-                    throw loginFailure(result, user: user)
+                    throw loginFailure(user: user)
                 }
             }
         }
@@ -244,7 +243,7 @@ final class SSHSession {
                 switch result {
                 case LIBSSH2_ERROR_AUTHENTICATION_FAILED: attempts.append("the password was not accepted")
                 case LIBSSH2_ERROR_PASSWORD_EXPIRED: attempts.append("the password has expired")
-                default: throw loginFailure(result, user: user)
+                default: throw loginFailure(user: user)
                 }
             }
         }
@@ -266,8 +265,8 @@ final class SSHSession {
 
     /// A login step that failed for something other than a refusal: never retried, since a server that drops us
     /// here (too many attempts, say) would do so again.
-    private func loginFailure(_ code: Int32, user: String) -> SSHError {
-        return .authenticationFailed(hop, user: user, attempts: ["the server ended the login (\(lastError))"])
+    private func loginFailure(user: String) -> SSHError {
+        .authenticationFailed(hop, user: user, attempts: ["the server ended the login (\(lastError))"])
     }
 
     // MARK: - Channels
