@@ -174,6 +174,22 @@ extension LabSuite {
             #expect(try await Self.runner(direct: true, knownHosts: knownHosts).run("true", timeout: .seconds(20)).status == 0)
         }
 
+        @Test("a host name is resolved (off the calling thread) and checked against known_hosts under that name")
+        func hostName() async throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let knownHosts = directory.file("known_hosts")
+            try "[localhost]:2323 \(try SSHFixtures.publicKey("head/ssh_host_ed25519_key.pub"))\n".write(
+                toFile: knownHosts, atomically: true, encoding: .utf8)
+            var head = try Lab.endpoints().head
+            head.host = "localhost"
+            let runner = SSHRunner(head: head, options: try Lab.options(knownHosts: knownHosts), logger: Lab.logger)
+            #expect(try await runner.run("echo by name", timeout: .seconds(20)).stdout == "by name\n")
+            // The same server by address is another entry, unknown to this file.
+            let byAddress = await Self.failure(of: try Self.runner(direct: true, knownHosts: knownHosts))
+            #expect(byAddress?.description.hasPrefix("refusing the head node 127.0.0.1:2323") == true)
+        }
+
         @Test("past the deadline the runner gives up on time, however the server behaves")
         func deadline() async throws {
             let started = ContinuousClock.now
