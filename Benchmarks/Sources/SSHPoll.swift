@@ -15,7 +15,8 @@ func sshPoll() async throws {
     let shell = LocalRunner()
     if try await shell.run("LAB=\(lab) \(repository)/scripts/lab status", timeout: .seconds(30)).status != 0 {
         print("starting the lab (scripts/lab start --quick)…")
-        let started = try await shell.run("LAB=\(lab) \(repository)/scripts/lab start --quick 2>&1", timeout: .seconds(600))
+        let started = try await shell.run(
+            "LAB=\(lab) \(repository)/scripts/lab start --quick 2>&1", timeout: .seconds(600))
         guard started.status == 0 else {
             print(started.stdout)
             exit(1)
@@ -28,7 +29,8 @@ func sshPoll() async throws {
     }
     let key = SSHCredentials(keyPath: values["LAB_SSH_KEY"]!)
     let head = SSHEndpoint(host: "127.0.0.1", port: Int(values["LAB_HEAD_PORT"]!)!, user: "labuser", credentials: key)
-    let bastion = SSHEndpoint(host: "127.0.0.1", port: Int(values["LAB_BASTION_PORT"]!)!, user: "labuser", credentials: key)
+    let bastion = SSHEndpoint(
+        host: "127.0.0.1", port: Int(values["LAB_BASTION_PORT"]!)!, user: "labuser", credentials: key)
     let logger = Logger(label: "bench")
     let runner = SSHRunner(
         head: head, bastion: bastion, options: SSHOptions(knownHostsPath: values["LAB_KNOWN_HOSTS"]!), logger: logger)
@@ -88,7 +90,8 @@ func sshPoll() async throws {
     let cluster = SimulatedCluster(layout: .scaled(nodes: 10_000))
     let text = syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: 50_000, nonce: "big0")
     let bench = lab + "/bench"
-    try FileManager.default.createDirectory(atPath: bench, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    try FileManager.default.createDirectory(
+        atPath: bench, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     try text.write(toFile: bench + "/poll-10k.txt", atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: bench + "/poll-10k.txt")
     let cat = "cat \(bench)/poll-10k.txt"
@@ -102,10 +105,16 @@ func sshPoll() async throws {
         bigTransport.append(seconds(ContinuousClock.now - start))
         guard output.stdout.utf8.count == text.utf8.count else { throw RemoteError.unavailable("short output") }
         var snapshot: ClusterSnapshot!
-        bigParse.append(try time { snapshot = try SnapshotParser.parse(stdout: output.stdout, stderr: "", nonce: "big0", fallbackTime: 0) })
+        bigParse.append(
+            try time {
+                snapshot = try SnapshotParser.parse(stdout: output.stdout, stderr: "", nonce: "big0", fallbackTime: 0)
+            })
         let store = try Database(path: directory + "/big\(round).db")
         let taken = snapshot!
-        bigStore.append(try time { _ = try store.sync { try $0.recordSnapshot(taken, cluster: "big", source: "bench", startedAt: 1) } })
+        bigStore.append(
+            try time {
+                _ = try store.sync { try $0.recordSnapshot(taken, cluster: "big", source: "bench", startedAt: 1) }
+            })
         bigReference.append(try await openssh(cat).seconds)
     }
     print("ssh poll of 10,000 nodes / 50,000 jobs printed on the head (\(mb(text.utf8.count)); medians of 5):")

@@ -33,7 +33,8 @@ extension Settings {
         let headUser = try user("SLURM_SSH_USER") ?? Settings.localUser()
         let headCredentials = headCredentials()
         guard !headCredentials.isEmpty else {
-            throw SettingsError("set SLURM_SSH_KEY (a private key file, preferred) or SLURM_SSH_PASSWORD for the head node")
+            throw SettingsError(
+                "set SLURM_SSH_KEY (a private key file, preferred) or SLURM_SSH_PASSWORD for the head node")
         }
         let head = SSHEndpoint(
             host: try host("SLURM_SSH_HOST", headHost), port: try port("SLURM_SSH_PORT"), user: headUser,
@@ -67,7 +68,8 @@ extension Settings {
 
     func headCredentials() -> SSHCredentials {
         SSHCredentials(
-            keyPath: self["SLURM_SSH_KEY"].map(Settings.expandingTilde), keyPassphrase: secret("SLURM_SSH_KEY_PASSPHRASE"),
+            keyPath: self["SLURM_SSH_KEY"].map(Settings.expandingTilde),
+            keyPassphrase: secret("SLURM_SSH_KEY_PASSPHRASE"),
             password: secret("SLURM_SSH_PASSWORD"))
     }
 
@@ -128,20 +130,22 @@ extension Settings {
         var host = value
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: ".-_:%"))
-        guard !host.isEmpty, !host.hasPrefix("-"), host.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) })
+        guard !host.isEmpty, !host.hasPrefix("-"),
+            host.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) })
         else { throw SettingsError("\(name) is not a host name or address: '\(value)'") }
         return host
     }
 
     private static func user(_ user: String, name: String) throws(SettingsError) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-@$"))
-        guard !user.isEmpty, !user.hasPrefix("-"), user.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) })
+        guard !user.isEmpty, !user.hasPrefix("-"),
+            user.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) })
         else { throw SettingsError("\(name) is not a user name: '\(user)'") }
         return user
     }
 
     /// The account this process runs as, which is also OpenSSH's default login name.
-    static func localUser() -> String {
+    public static func localUser() -> String {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return "root" }
         return String(cString: name)
     }

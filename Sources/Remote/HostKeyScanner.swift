@@ -41,7 +41,10 @@ public struct HostKeyScanner: Sendable {
         }
         guard !keys.isEmpty else {
             throw .handshakeFailed(
-                hop, reason: "it offered no host key of a type this client can check (\(SSHSession.hostKeyAlgorithms.joined(separator: ", ")))")
+                hop,
+                reason: "it offered no host key of a type this client can check ("
+                    + SSHSession.hostKeyAlgorithms.joined(separator: ", ") + ")"
+            )
         }
         return keys
     }

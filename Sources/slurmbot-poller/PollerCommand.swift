@@ -28,7 +28,9 @@ struct PollerCommand: AsyncParsableCommand {
     )
 
     @Option(
-        help: "Where to poll: ssh (the head node), local (run the commands here), simulated, or fixture:DIR. Default: $SLURM_SOURCE or ssh.")
+        help:
+            "Where to poll: ssh (the head node), local (here), simulated, or fixture:DIR. Default: $SLURM_SOURCE or ssh."
+    )
     var source: String?
 
     @Option(help: "SQLite database path. Default: $SLURMBOT_DB or data/slurmbot.db.")

@@ -65,7 +65,7 @@ struct TrustHostCommand: AsyncParsableCommand {
             if let knownHosts { options.knownHostsPath = (knownHosts as NSString).expandingTildeInPath }
             targets = try plan(settings)
         } catch {
-            FileHandle.standardError.write(Data("slurmbot trust-host: \(error)\n".utf8))
+            complain("\(error)")
             throw ExitCode(2)
         }
         for target in targets {
@@ -83,7 +83,8 @@ struct TrustHostCommand: AsyncParsableCommand {
                 let jump = try Settings.address(via, name: "--via")
                 bastion = SSHEndpoint(
                     host: jump.host, port: jump.port,
-                    user: jump.user ?? settings["SLURM_BASTION_USER"] ?? settings["SLURM_SSH_USER"] ?? NSUserName(),
+                    user: jump.user ?? settings["SLURM_BASTION_USER"] ?? settings["SLURM_SSH_USER"]
+                        ?? Settings.localUser(),
                     credentials: settings.bastionCredentials())
             }
             return [Target(host: address.host, port: address.port, via: bastion)]
@@ -102,9 +103,10 @@ struct TrustHostCommand: AsyncParsableCommand {
         print("Asking \(target.address)\(target.via.map { " (through \($0))" } ?? "") for its host keys…")
         let keys: [HostKey]
         do {
-            keys = try await HostKeyScanner(options: options, bastion: target.via).scan(host: target.host, port: target.port)
+            keys = try await HostKeyScanner(options: options, bastion: target.via).scan(
+                host: target.host, port: target.port)
         } catch {
-            FileHandle.standardError.write(Data("slurmbot trust-host: \(error)\n".utf8))
+            complain("\(error)")
             return false
         }
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -121,7 +123,8 @@ struct TrustHostCommand: AsyncParsableCommand {
                 status = "REVOKED on line \(line): never recorded"
                 revoked.append(key)
             case .changed(let known):
-                status = "CHANGED: " + known.map { "line \($0.line) holds \($0.key.fingerprint)" }.joined(separator: ", ")
+                status =
+                    "CHANGED: " + known.map { "line \($0.line) holds \($0.key.fingerprint)" }.joined(separator: ", ")
                 fresh.append(key)
                 replacing[key] = known
             case .unknown:
@@ -136,23 +139,22 @@ struct TrustHostCommand: AsyncParsableCommand {
             let wanted = Set(fingerprints.map { $0.hasPrefix("SHA256:") ? $0 : "SHA256:" + $0 })
             let matching = keys.filter { wanted.contains($0.fingerprint) }
             guard !matching.isEmpty else {
-                FileHandle.standardError.write(
-                    Data("slurmbot trust-host: no key of \(target.address) has the fingerprint you gave; nothing recorded\n".utf8))
+                complain("no key of \(target.address) has the fingerprint you gave; nothing recorded")
                 return false
             }
             guard !matching.contains(where: revoked.contains) else {
-                FileHandle.standardError.write(Data("slurmbot trust-host: that key is revoked; nothing recorded\n".utf8))
+                complain("that key is revoked; nothing recorded")
                 return false
             }
             chosen = matching.filter { fresh.contains($0) }
         } else if !chosen.isEmpty {
-            print("Record \(chosen.count == 1 ? "this key" : "these \(chosen.count) keys") for \(target.address) in \(path)?")
+            let these = chosen.count == 1 ? "this key" : "these \(chosen.count) keys"
+            print("Record \(these) for \(target.address) in \(path)?")
             print("Type yes only if the fingerprints match what the host's admins published: ", terminator: "")
             let answer = readLine()
             if answer == nil { print("") }
             guard answer?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
-                FileHandle.standardError.write(
-                    Data("slurmbot trust-host: not confirmed; nothing recorded (answer yes, or pass --fingerprint)\n".utf8))
+                complain("not confirmed; nothing recorded (answer yes, or pass --fingerprint)")
                 return false
             }
         }
@@ -166,14 +168,16 @@ struct TrustHostCommand: AsyncParsableCommand {
         for key in chosen {
             guard let old = replacing[key] else { continue }
             guard replace else {
-                FileHandle.standardError.write(
-                    Data("slurmbot trust-host: \(path) holds another \(key.typeName) key for \(target.address); if the admins confirm the change, run again with --replace\n".utf8))
+                complain(
+                    "\(path) holds another \(key.typeName) key for \(target.address); if the admins confirm the change,"
+                        + " run again with --replace")
                 return false
             }
             for entry in old {
                 if case .patterns(let patterns) = entry.hosts, patterns.map({ $0.lowercased() }) != [name] {
-                    FileHandle.standardError.write(
-                        Data("slurmbot trust-host: line \(entry.line) of \(path) also names other hosts (\(patterns.joined(separator: ","))); edit it by hand\n".utf8))
+                    complain(
+                        "line \(entry.line) of \(path) also names other hosts (\(patterns.joined(separator: ",")));"
+                            + " edit it by hand")
                     return false
                 }
                 removing.insert(entry.line)
@@ -188,14 +192,22 @@ struct TrustHostCommand: AsyncParsableCommand {
         do {
             let first = try Self.write(lines, removing: removing, to: path)
             for (offset, key) in chosen.enumerated() {
-                print("Recorded \(key.typeName) \(key.fingerprint) for \(target.address) in \(path) (line \(first + offset)).")
+                print(
+                    "Recorded \(key.typeName) \(key.fingerprint) for \(target.address) in \(path)"
+                        + " (line \(first + offset)).")
             }
-            if !removing.isEmpty { print("Removed the old key on line \(removing.sorted().map(String.init).joined(separator: ", ")).") }
+            if !removing.isEmpty {
+                print("Removed the old key on line \(removing.sorted().map(String.init).joined(separator: ", ")).")
+            }
         } catch {
-            FileHandle.standardError.write(Data("slurmbot trust-host: cannot write \(path): \(error)\n".utf8))
+            complain("cannot write \(path): \(error)")
             return false
         }
         return true
+    }
+
+    private func complain(_ message: String) {
+        FileHandle.standardError.write(Data("slurmbot trust-host: \(message)\n".utf8))
     }
 
     /// Appends `lines` (dropping `removing`) through a temporary file and a rename, so a crash never leaves a
@@ -213,7 +225,8 @@ struct TrustHostCommand: AsyncParsableCommand {
         let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? 0o600
         let temporary = path + ".slurmbot-\(getpid())"
         let data = Data(((kept + lines).joined(separator: "\n") + "\n").utf8)
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode])
+        else {
             throw CocoaError(.fileWriteUnknown)
         }
         guard rename(temporary, path) == 0 else {

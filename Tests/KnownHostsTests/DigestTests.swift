@@ -42,10 +42,12 @@ struct DigestTests {
     @Test("HMAC-SHA1 (RFC 2202 cases 1, 2 and 6) and HMAC-SHA256 (RFC 4231 case 2)")
     func hmac() {
         #expect(
-            Self.hex(HMAC<SHA1>.authenticationCode(for: Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)))
+            Self.hex(
+                HMAC<SHA1>.authenticationCode(for: Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20)))
                 == "b617318655057264e28bc0b6fb378c8ef146be00")
         #expect(
-            Self.hex(HMAC<SHA1>.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
+            Self.hex(
+                HMAC<SHA1>.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
                 == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
         #expect(
             Self.hex(
@@ -53,7 +55,9 @@ struct DigestTests {
                     for: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
                     key: [UInt8](repeating: 0xaa, count: 80))) == "aa4ae5e15272d00e95705637ce8a3b55ed402112")
         #expect(
-            Self.hex(HMAC<SHA256>.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
+            Self.hex(
+                HMAC<SHA256>.authenticationCode(
+                    for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8)))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 }

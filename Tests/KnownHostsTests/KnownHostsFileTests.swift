@@ -54,7 +54,8 @@ struct KnownHostsFileTests {
         let lowered = name.lowercased()
         // ssh lowercases the host name before it looks it up (ssh-keygen -F does not), so both get the lowered name.
         #expect(Self.ourLines(lowered, in: Self.plain) == (try Self.sshKeygenLines(lowered, file: "known_hosts")))
-        #expect(Self.ourLines(lowered, in: Self.hashed) == (try Self.sshKeygenLines(lowered, file: "known_hosts.hashed")))
+        #expect(
+            Self.ourLines(lowered, in: Self.hashed) == (try Self.sshKeygenLines(lowered, file: "known_hosts.hashed")))
     }
 
     @Test("fingerprints and type names are the ones ssh-keygen -l prints")
@@ -65,7 +66,8 @@ struct KnownHostsFileTests {
                 .replacingOccurrences(of: "head-ecdsa", with: "head_ec")
                 .replacingOccurrences(of: "bastion-rsa", with: "bastion_rsa")
                 .replacingOccurrences(of: "bastion-ed25519", with: "bastion_ed")
-                .replacingOccurrences(of: "old-head", with: "old").replacingOccurrences(of: "any-ecdsa384", with: "any384")
+                .replacingOccurrences(of: "old-head", with: "old").replacingOccurrences(
+                    of: "any-ecdsa384", with: "any384")
             let key = try Self.key(name)
             #expect(key.fingerprint == String(fields[1]))
             #expect("(\(key.typeName))" == String(fields[3]))
@@ -79,8 +81,12 @@ struct KnownHostsFileTests {
         #expect(Self.plain.skipped[1].reason == "no valid ssh-ed25519 key after the host names")
         #expect(Self.plain.skipped[2].reason == "no valid ssh-rsa key after the host names")
         #expect(Self.plain.entries.count == 9)
-        #expect(KnownHostsFile(parsing: "onlyahost ssh-ed25519").skipped.first?.reason == "expected host names, a key type and a key")
-        #expect(KnownHostsFile(parsing: "@sometimes h ssh-ed25519 AAAA").skipped.first?.reason == "unknown marker @sometimes")
+        #expect(
+            KnownHostsFile(parsing: "onlyahost ssh-ed25519").skipped.first?.reason
+                == "expected host names, a key type and a key")
+        #expect(
+            KnownHostsFile(parsing: "@sometimes h ssh-ed25519 AAAA").skipped.first?.reason
+                == "unknown marker @sometimes")
         #expect(KnownHostsFile(parsing: "|1|abc|def ssh-rsa AAAA").entries.isEmpty)
     }
 
@@ -91,9 +97,13 @@ struct KnownHostsFileTests {
         let old = try Self.key("old")
         let other = try Self.key("bastion_ed")
         for file in [Self.plain, Self.hashed] {
-            #expect(file.verdict(host: "head.cluster.example", port: 22, key: headEd) == .trusted(line: file == Self.plain ? 3 : 1))
+            #expect(
+                file.verdict(host: "head.cluster.example", port: 22, key: headEd)
+                    == .trusted(line: file == Self.plain ? 3 : 1))
             #expect(file.verdict(host: "HEAD.cluster.example", port: 22, key: headEd) != .unknown(otherKeys: []))
-            #expect(file.verdict(host: "head.cluster.example", port: 2223, key: headEc) == .trusted(line: file == Self.plain ? 4 : 3))
+            #expect(
+                file.verdict(host: "head.cluster.example", port: 2223, key: headEc)
+                    == .trusted(line: file == Self.plain ? 4 : 3))
             guard case .changed(let known) = file.verdict(host: "head.cluster.example", port: 22, key: other) else {
                 Issue.record("a different ed25519 key for the head should be a change")
                 continue
@@ -104,14 +114,21 @@ struct KnownHostsFileTests {
                 continue
             }
             #expect(others.map(\.key) == [headEc])
-            #expect(file.verdict(host: "revoked.example", port: 22, key: old) == .revoked(line: file == Self.plain ? 9 : 6))
-            #expect(file.verdict(host: "elsewhere.example", port: 22, key: old) == .revoked(line: file == Self.plain ? 9 : 6))
+            #expect(
+                file.verdict(host: "revoked.example", port: 22, key: old) == .revoked(line: file == Self.plain ? 9 : 6))
+            #expect(
+                file.verdict(host: "elsewhere.example", port: 22, key: old)
+                    == .revoked(line: file == Self.plain ? 9 : 6))
             #expect(file.verdict(host: "nowhere.example", port: 22, key: headEd) == .unknown(otherKeys: []))
         }
         // A certificate authority line never vouches for a plain key.
-        #expect(Self.plain.verdict(host: "x.cluster.example", port: 22, key: try Self.key("bastion_ed")) == .unknown(otherKeys: []))
+        #expect(
+            Self.plain.verdict(host: "x.cluster.example", port: 22, key: try Self.key("bastion_ed"))
+                == .unknown(otherKeys: []))
         // Port 22 is the bare name; any other port is bracketed.
-        #expect(Self.plain.verdict(host: "bastion.example.org", port: 2222, key: try Self.key("bastion_rsa")) != .trusted(line: 5))
+        #expect(
+            Self.plain.verdict(host: "bastion.example.org", port: 2222, key: try Self.key("bastion_rsa"))
+                != .trusted(line: 5))
     }
 
     @Test("lines we write are read back by ssh-keygen, hashed or not")
@@ -151,7 +168,8 @@ struct KnownHostsFileTests {
         #expect(HostPattern.patterns(["*.a.*.b"]).matches("x.a.y.z.b"))
         #expect(!HostPattern.patterns(["!x", "*"]).matches("x"))
         #expect(!HostPattern.patterns(["!x"]).matches("y"))
-        #expect(HostPattern.patterns(["[h]:2222"]).matches("[h]:2222") && !HostPattern.patterns(["[h]:2222"]).matches("h"))
+        #expect(
+            HostPattern.patterns(["[h]:2222"]).matches("[h]:2222") && !HostPattern.patterns(["[h]:2222"]).matches("h"))
     }
 
     @Test("host keys: blobs that are not SSH keys, or disagree with their type, are refused")
@@ -160,6 +178,9 @@ struct KnownHostsFileTests {
         #expect(HostKey(blob: [0, 0, 0, 200, 1]) == nil)
         #expect(HostKey(blob: [0, 0, 0, 3, 0x20, 0x41, 0x42]) == nil)
         #expect(HostKey(blob: [0, 0, 0, 1, 0x41])?.algorithm == "A")
-        #expect(HostKey(algorithm: "ssh-rsa", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIDxR5QhyAjVl19h/bR+SMpQv79c6SMi7oskNuXumLmhB") == nil)
+        #expect(
+            HostKey(
+                algorithm: "ssh-rsa", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIDxR5QhyAjVl19h/bR+SMpQv79c6SMi7oskNuXumLmhB")
+                == nil)
     }
 }

@@ -34,7 +34,13 @@ struct PrivateKeyFileTests {
         #expect(PrivateKeyFile.algorithm(of: try Self.generate(arguments, in: directory)) == algorithm)
     }
 
-    @Test("anything else says nothing", arguments: ["", "hello", "-----BEGIN OPENSSH PRIVATE KEY-----\n!!!\n", "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----\nAAAA\n"])
+    @Test(
+        "anything else says nothing",
+        arguments: [
+            "", "hello", "-----BEGIN OPENSSH PRIVATE KEY-----\n!!!\n",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n",
+        ])
     func unreadable(text: String) {
         #expect(PrivateKeyFile.algorithm(of: text) == nil)
     }

@@ -19,33 +19,44 @@ extension LabSuite {
             let bastionFingerprint = try SSHFixtures.fingerprint(of: "bastion/ssh_host_ed25519_key.pub")
             let headFingerprint = try SSHFixtures.fingerprint(of: "head/ssh_host_ed25519_key.pub")
 
-            let unconfirmed = try Products.run("slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts])
+            let unconfirmed = try Products.run(
+                "slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts])
             #expect(unconfirmed.status == 1)
             #expect(unconfirmed.stdout.contains("ED25519  \(bastionFingerprint)  new"))
-            #expect(unconfirmed.stdout.contains("ECDSA    \(try SSHFixtures.fingerprint(of: "bastion/ssh_host_ecdsa_key.pub"))  new"))
+            #expect(
+                unconfirmed.stdout.contains(
+                    "ECDSA    \(try SSHFixtures.fingerprint(of: "bastion/ssh_host_ecdsa_key.pub"))  new"))
             #expect(unconfirmed.stderr.contains("not confirmed; nothing recorded"))
             #expect(!FileManager.default.fileExists(atPath: knownHosts))
 
             let wrong = try Products.run(
-                "slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", headFingerprint])
+                "slurmbot",
+                ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", headFingerprint])
             #expect(wrong.status == 1 && wrong.stderr.contains("no key of 127.0.0.1:2322 has the fingerprint you gave"))
 
             // The head is asked through the bastion, which must be trusted first.
             let key = ["SLURM_SSH_KEY": try Lab.value("LAB_SSH_KEY")]
             let viaUntrusted = try Products.run(
                 "slurmbot",
-                ["trust-host", "127.0.0.1:2323", "--via", "labuser@127.0.0.1:2322", "--known-hosts", knownHosts,
-                 "--fingerprint", headFingerprint], environment: key)
+                [
+                    "trust-host", "127.0.0.1:2323", "--via", "labuser@127.0.0.1:2322", "--known-hosts", knownHosts,
+                    "--fingerprint", headFingerprint,
+                ], environment: key)
             #expect(viaUntrusted.status == 1 && viaUntrusted.stderr.contains("refusing the bastion 127.0.0.1:2322"))
 
             let bastion = try Products.run(
-                "slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", bastionFingerprint])
+                "slurmbot",
+                ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", bastionFingerprint])
             #expect(bastion.status == 0, "\(bastion.stderr)")
-            #expect(bastion.stdout.contains("Recorded ED25519 \(bastionFingerprint) for 127.0.0.1:2322 in \(knownHosts) (line 1)."))
+            #expect(
+                bastion.stdout.contains(
+                    "Recorded ED25519 \(bastionFingerprint) for 127.0.0.1:2322 in \(knownHosts) (line 1)."))
             let head = try Products.run(
                 "slurmbot",
-                ["trust-host", "127.0.0.1:2323", "--via", "labuser@127.0.0.1:2322", "--known-hosts", knownHosts,
-                 "--fingerprint", headFingerprint.replacingOccurrences(of: "SHA256:", with: "")], environment: key)
+                [
+                    "trust-host", "127.0.0.1:2323", "--via", "labuser@127.0.0.1:2322", "--known-hosts", knownHosts,
+                    "--fingerprint", headFingerprint.replacingOccurrences(of: "SHA256:", with: ""),
+                ], environment: key)
             #expect(head.status == 0, "\(head.stderr)")
             #expect(Self.lines(knownHosts).count == 2)
             #expect(Self.lines(knownHosts)[1].hasPrefix("[127.0.0.1]:2323 ssh-ed25519 "))
@@ -54,7 +65,8 @@ extension LabSuite {
 
             // Again: nothing to do. A typed yes records the remaining (ECDSA) key, hashed.
             let again = try Products.run(
-                "slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", bastionFingerprint])
+                "slurmbot",
+                ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--fingerprint", bastionFingerprint])
             #expect(again.status == 0 && again.stdout.contains("already trusted (line 1)"))
             let yes = try Products.run(
                 "slurmbot", ["trust-host", "127.0.0.1:2322", "--known-hosts", knownHosts, "--hash"], input: "yes\n")

@@ -67,9 +67,11 @@ enum Lab {
         let key = SSHCredentials(keyPath: try value("LAB_SSH_KEY"))
         let user = try value("LAB_SSH_USER")
         return (
-            SSHEndpoint(host: "127.0.0.1", port: try port("LAB_HEAD_PORT"), user: user, credentials: headCredentials ?? key),
             SSHEndpoint(
-                host: "127.0.0.1", port: try port("LAB_BASTION_PORT"), user: user, credentials: bastionCredentials ?? key)
+                host: "127.0.0.1", port: try port("LAB_HEAD_PORT"), user: user, credentials: headCredentials ?? key),
+            SSHEndpoint(
+                host: "127.0.0.1", port: try port("LAB_BASTION_PORT"), user: user,
+                credentials: bastionCredentials ?? key)
         )
     }
 

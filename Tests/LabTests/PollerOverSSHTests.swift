@@ -128,7 +128,8 @@ extension LabSuite {
                         try connection.latestSuccessfulPoll(cluster: "lab")
                     )
                 }
-                #expect(Dictionary(uniqueKeysWithValues: stored.0.map { ($0.name, $0.state.description) }) == before.nodes)
+                #expect(
+                    Dictionary(uniqueKeysWithValues: stored.0.map { ($0.name, $0.state.description) }) == before.nodes)
                 #expect(
                     Dictionary(uniqueKeysWithValues: stored.1.map { ($0.job.displayID, $0.job.state.rawValue) })
                         == before.jobs)
@@ -142,7 +143,10 @@ extension LabSuite {
                 #expect(
                     states.contains("MIXED+DRAIN") || states.contains("ALLOCATED+DRAIN"),
                     "the lab should have a node draining under running jobs: \(states.sorted())")
-                #expect(Set(before.jobs.values).isSuperset(of: ["RUNNING", "PENDING", "COMPLETED", "FAILED", "CANCELLED", "SUSPENDED", "NODE_FAIL"]))
+                #expect(
+                    Set(before.jobs.values).isSuperset(of: [
+                        "RUNNING", "PENDING", "COMPLETED", "FAILED", "CANCELLED", "SUSPENDED", "NODE_FAIL",
+                    ]))
             }
             #expect(matched, "Slurm kept changing during every poll")
         }
@@ -189,7 +193,9 @@ extension LabSuite {
             defer { polls.directory.remove() }
             let stranger = try Lab.value("LAB_SSH_KEY_STRANGER")
             try await polls.faultCycle(
-                reason: ["the head node 127.0.0.1:2323 refused the login as labuser: the key \(stranger) was not accepted"],
+                reason: [
+                    "the head node 127.0.0.1:2323 refused the login as labuser: the key \(stranger) was not accepted"
+                ],
                 faultyRunner: try LabPolls.runner(head: SSHCredentials(keyPath: stranger)))
         }
 
@@ -218,7 +224,8 @@ extension LabSuite {
             let bastionKey = try SSHFixtures.publicKey("bastion/ssh_host_ed25519_key.pub")
             let all = try String(contentsOfFile: try Lab.value("LAB_KNOWN_HOSTS"), encoding: .utf8)
             let bastionLine = all.split(separator: "\n").first { $0.hasPrefix("[127.0.0.1]:2322") }!
-            try "\(bastionLine)\n[127.0.0.1]:2323 \(bastionKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            try "\(bastionLine)\n[127.0.0.1]:2323 \(bastionKey)\n".write(
+                toFile: knownHosts, atomically: true, encoding: .utf8)
             try await polls.faultCycle(
                 reason: [
                     "HOST KEY CHANGED: the head node 127.0.0.1:2323 offered the ED25519 host key",

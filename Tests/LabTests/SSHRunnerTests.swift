@@ -8,7 +8,8 @@ extension LabSuite {
     @Suite("the SSH runner against real OpenSSH servers")
     struct SSHRunnerTests {
         static func runner(
-            head: SSHCredentials? = nil, bastion: SSHCredentials? = nil, direct: Bool = false, knownHosts: String? = nil,
+            head: SSHCredentials? = nil, bastion: SSHCredentials? = nil, direct: Bool = false,
+            knownHosts: String? = nil,
             keepalive: Duration = .seconds(15)
         ) throws -> SSHRunner {
             let endpoints = try Lab.endpoints(head: head, bastion: bastion)
@@ -34,7 +35,8 @@ extension LabSuite {
 
         @Test("straight to the head node: stdout, stderr and exit status come back separately")
         func direct() async throws {
-            let output = try await Self.runner(direct: true).run("echo out; echo err >&2; exit 3", timeout: .seconds(20))
+            let output = try await Self.runner(direct: true).run(
+                "echo out; echo err >&2; exit 3", timeout: .seconds(20))
             #expect(output == CommandOutput(stdout: "out\n", stderr: "err\n", status: 3))
         }
 
@@ -50,7 +52,8 @@ extension LabSuite {
         func credentials() async throws {
             let password = SSHCredentials(password: try Lab.value("LAB_SSH_PASSWORD"))
             let withPassphrase = SSHCredentials(
-                keyPath: try Lab.value("LAB_SSH_KEY_WITH_PASSPHRASE"), keyPassphrase: try Lab.value("LAB_SSH_KEY_PASSPHRASE"))
+                keyPath: try Lab.value("LAB_SSH_KEY_WITH_PASSPHRASE"),
+                keyPassphrase: try Lab.value("LAB_SSH_KEY_PASSPHRASE"))
             let ecdsa = SSHCredentials(keyPath: try Lab.value("LAB_SSH_KEY_ECDSA"))
             for (head, bastion) in [(password, password), (withPassphrase, ecdsa), (ecdsa, withPassphrase)] {
                 let output = try await Self.runner(head: head, bastion: bastion).run("whoami", timeout: .seconds(20))
@@ -64,7 +67,8 @@ extension LabSuite {
 
         @Test("key trouble is named, final, and never retried")
         func keyTrouble() async throws {
-            let wrongPhrase = SSHCredentials(keyPath: try Lab.value("LAB_SSH_KEY_WITH_PASSPHRASE"), keyPassphrase: "nope")
+            let wrongPhrase = SSHCredentials(
+                keyPath: try Lab.value("LAB_SSH_KEY_WITH_PASSPHRASE"), keyPassphrase: "nope")
             let failure = await Self.failure(of: try Self.runner(bastion: wrongPhrase))
             guard case .keyFileUnusable(let hop, let path, let reason) = failure else {
                 Issue.record("expected an unusable key, got \(String(describing: failure))")
@@ -74,10 +78,17 @@ extension LabSuite {
             #expect(hop.role == .bastion && path == keyPath)
             #expect(reason.hasPrefix("wrong passphrase, or not a private key libssh2 can read"))
             let missing = await Self.failure(of: try Self.runner(head: SSHCredentials(keyPath: "/nonexistent/key")))
-            #expect(missing?.description == "cannot use the private key /nonexistent/key for the head node 127.0.0.1:2323: cannot read it: No such file or directory")
+            #expect(
+                missing?.description
+                    == "cannot use the private key /nonexistent/key for the head node 127.0.0.1:2323: cannot read it: No such file or directory"
+            )
             // OpenSSH 9.2 accepts the RSA key in authorized_keys but not libssh2 1.10's SHA-1 signature: say so.
-            let rsa = await Self.failure(of: try Self.runner(head: SSHCredentials(keyPath: try Lab.value("LAB_SSH_KEY_RSA"))))
-            #expect(rsa?.description.contains("(it is an RSA key: this SSH library signs with ssh-rsa/SHA-1, which OpenSSH 8.8 and later refuse; use an ed25519 or ECDSA key)") == true)
+            let rsa = await Self.failure(
+                of: try Self.runner(head: SSHCredentials(keyPath: try Lab.value("LAB_SSH_KEY_RSA"))))
+            #expect(
+                rsa?.description.contains(
+                    "(it is an RSA key: this SSH library signs with ssh-rsa/SHA-1, which OpenSSH 8.8 and later refuse; use an ed25519 or ECDSA key)"
+                ) == true)
             let none = await Self.failure(of: try Self.runner(head: SSHCredentials()))
             #expect(none == .noCredentials(.init(.head, "127.0.0.1:2323"), user: "labuser"))
         }
@@ -94,7 +105,8 @@ extension LabSuite {
         @Test("a command killed by a signal reports 128 + the signal, as a shell does; its stdin is closed")
         func signalsAndStdin() async throws {
             #expect(try await Self.runner().run("kill -TERM $$", timeout: .seconds(20)).status == 143)
-            #expect(try await Self.runner().run("cat; echo stdin closed", timeout: .seconds(20)).stdout == "stdin closed\n")
+            #expect(
+                try await Self.runner().run("cat; echo stdin closed", timeout: .seconds(20)).stdout == "stdin closed\n")
         }
 
         @Test("keepalives go out on both hops while a command is quiet, and the deadline still holds")
@@ -106,7 +118,8 @@ extension LabSuite {
             let knownHosts = directory.file("known_hosts")
             let bastionKey = try SSHFixtures.publicKey("bastion/ssh_host_ed25519_key.pub")
             let lab = try String(contentsOfFile: try Lab.value("LAB_KNOWN_HOSTS"), encoding: .utf8)
-            try (lab + "[127.0.0.1]:\(relay.port) \(bastionKey)\n").write(toFile: knownHosts, atomically: true, encoding: .utf8)
+            try (lab + "[127.0.0.1]:\(relay.port) \(bastionKey)\n").write(
+                toFile: knownHosts, atomically: true, encoding: .utf8)
             var (head, bastion) = try Lab.endpoints()
             bastion.port = relay.port
             var options = try Lab.options(knownHosts: knownHosts)
@@ -171,7 +184,9 @@ extension LabSuite {
             let knownHosts = directory.file("known_hosts")
             let ecdsa = try SSHFixtures.publicKey("head/ssh_host_ecdsa_key.pub")
             try "[127.0.0.1]:2323 \(ecdsa)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
-            #expect(try await Self.runner(direct: true, knownHosts: knownHosts).run("true", timeout: .seconds(20)).status == 0)
+            #expect(
+                try await Self.runner(direct: true, knownHosts: knownHosts).run("true", timeout: .seconds(20)).status
+                    == 0)
         }
 
         @Test("a host name is resolved (off the calling thread) and checked against known_hosts under that name")
@@ -213,7 +228,8 @@ extension LabSuite {
             func tunnelThreads() -> Int {
                 let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
                 return tasks.filter {
-                    ((try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) ?? "").hasPrefix("slurmbot-ssh")
+                    ((try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)) ?? "").hasPrefix(
+                        "slurmbot-ssh")
                 }.count
             }
             let good = try Self.runner()

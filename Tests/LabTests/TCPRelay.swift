@@ -32,7 +32,9 @@ final class TCPRelay: Sendable {
             }
         }
         var fds: [Int32] = [0, 0]
-        guard bound, pipe(&fds) == 0 else { throw Lab.Failure(description: "relay: \(String(cString: strerror(errno)))") }
+        guard bound, pipe(&fds) == 0 else {
+            throw Lab.Failure(description: "relay: \(String(cString: strerror(errno)))")
+        }
         self.listener = listener
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.stopPipe = (fds[0], fds[1])
@@ -49,7 +51,10 @@ final class TCPRelay: Sendable {
 
     private func acceptLoop(targetPort: Int) {
         while true {
-            var entries = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0)]
+            var entries = [
+                pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0),
+            ]
             guard poll(&entries, 2, -1) > 0, entries[1].revents == 0 else { break }
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
@@ -82,11 +87,13 @@ final class TCPRelay: Sendable {
         }
         while true {
             var entries = [
-                pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: client, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: server, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0),
             ]
             guard poll(&entries, 3, -1) > 0, entries[2].revents == 0 else { return }
-            for (index, (from, to)) in [(client, server), (server, client)].enumerated() where entries[index].revents != 0 {
+            for (index, (from, to)) in [(client, server), (server, client)].enumerated()
+            where entries[index].revents != 0 {
                 let count = read(from, &buffer, buffer.count)
                 guard count > 0, write(to, buffer, count) == count else { return }
                 log.withLock { $0.append(Flow(at: .now, toServer: index == 0, bytes: count)) }

@@ -85,7 +85,8 @@ struct CommandLineTests {
         let port = try Products.run(
             "slurmbot-poller", ["--db", "/tmp/never.db"],
             environment: ["SLURM_SSH_HOST": "head", "SLURM_SSH_PASSWORD": "pw", "SLURM_SSH_PORT": "ssh"])
-        #expect(port.status == 2 && port.stderr.contains("SLURM_SSH_PORT must be a port number from 1 to 65535, got 'ssh'"))
+        #expect(
+            port.status == 2 && port.stderr.contains("SLURM_SSH_PORT must be a port number from 1 to 65535, got 'ssh'"))
         let unknown = try Products.run("slurmbot-poller", ["--source", "carrier-pigeon"])
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown source 'carrier-pigeon'; use ssh, local"))
         let backfill = try Products.run("slurmbot-poller", ["--source", "fixture:/x", "--backfill", "2"])

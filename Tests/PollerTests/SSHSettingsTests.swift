@@ -31,7 +31,11 @@ struct SSHSettingsTests {
         #expect(bastion.host == "2001:db8::1" && bastion.port == 2222 && bastion.user == "ana")
         #expect(bastion.credentials == SSHCredentials(password: "pw"))
         #expect(bastion.description == "ana@[2001:db8::1]:2222")
-        #expect(ssh.options == SSHOptions(knownHostsPath: "/etc/kh", connectTimeout: .seconds(4), keepaliveInterval: .seconds(9), connectAttempts: 5))
+        #expect(
+            ssh.options
+                == SSHOptions(
+                    knownHostsPath: "/etc/kh", connectTimeout: .seconds(4), keepaliveInterval: .seconds(9),
+                    connectAttempts: 5))
         values["SLURM_BASTION_USER"] = "jump"
         values["SLURM_BASTION_KEY"] = "/keys/jump"
         values["SLURM_BASTION_KEY_PASSPHRASE"] = "phrase"
@@ -45,12 +49,30 @@ struct SSHSettingsTests {
         arguments: [
             ([:], "SLURM_SSH_HOST is not set"),
             (["SLURM_SSH_HOST": "h"], "set SLURM_SSH_KEY (a private key file, preferred) or SLURM_SSH_PASSWORD"),
-            (["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_PORT": "70000"], "SLURM_SSH_PORT must be a port number"),
-            (["SLURM_SSH_HOST": "-oProxyCommand=sh", "SLURM_SSH_KEY": "k"], "SLURM_SSH_HOST is not a host name or address"),
-            (["SLURM_SSH_HOST": "head; rm -rf /", "SLURM_SSH_KEY": "k"], "SLURM_SSH_HOST is not a host name or address"),
-            (["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_USER": "a b"], "SLURM_SSH_USER is not a user name"),
-            (["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_BASTION_HOST": "b c"], "SLURM_BASTION_HOST is not a host"),
-            (["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_CONNECT_TIMEOUT": "0"], "SLURM_SSH_CONNECT_TIMEOUT must be a whole number above 0, got '0'"),
+            (
+                ["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_PORT": "70000"],
+                "SLURM_SSH_PORT must be a port number"
+            ),
+            (
+                ["SLURM_SSH_HOST": "-oProxyCommand=sh", "SLURM_SSH_KEY": "k"],
+                "SLURM_SSH_HOST is not a host name or address"
+            ),
+            (
+                ["SLURM_SSH_HOST": "head; rm -rf /", "SLURM_SSH_KEY": "k"],
+                "SLURM_SSH_HOST is not a host name or address"
+            ),
+            (
+                ["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_USER": "a b"],
+                "SLURM_SSH_USER is not a user name"
+            ),
+            (
+                ["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_BASTION_HOST": "b c"],
+                "SLURM_BASTION_HOST is not a host"
+            ),
+            (
+                ["SLURM_SSH_HOST": "h", "SLURM_SSH_KEY": "k", "SLURM_SSH_CONNECT_TIMEOUT": "0"],
+                "SLURM_SSH_CONNECT_TIMEOUT must be a whole number above 0, got '0'"
+            ),
         ])
     func refused(values: [String: String], message: String) {
         #expect {
@@ -75,7 +97,8 @@ struct SSHSettingsTests {
         }
         #expect("\(ssh.head.credentials)" == "key /k (with passphrase) + password")
         let error = #expect(throws: SettingsError.self) {
-            try Settings(values: ["SLURM_SSH_HOST": "h", "SLURM_SSH_PASSWORD": "pw-XYZ", "SLURM_SSH_PORT": "x-XYZ"]).ssh()
+            try Settings(values: ["SLURM_SSH_HOST": "h", "SLURM_SSH_PASSWORD": "pw-XYZ", "SLURM_SSH_PORT": "x-XYZ"])
+                .ssh()
         }
         #expect(error?.description.contains("pw-XYZ") == false)
     }

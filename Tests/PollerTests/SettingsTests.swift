@@ -54,7 +54,8 @@ struct SettingsTests {
     func everyNameDocumented() throws {
         let root = Fixtures.root.deletingLastPathComponent()
         let example = try String(contentsOf: root.appendingPathComponent(".env.example"), encoding: .utf8)
-        let pattern = try Regex(#""((?:SLURMBOT|SLURM|DISCORD|GEMINI|OPENAI)_[A-Z0-9_]+|CHECK_INTERVAL|TARGET_CLUSTER_USER)""#)
+        let pattern = try Regex(
+            #""((?:SLURMBOT|SLURM|DISCORD|GEMINI|OPENAI)_[A-Z0-9_]+|CHECK_INTERVAL|TARGET_CLUSTER_USER)""#)
         var names: Set<String> = []
         let sources = root.appendingPathComponent("Sources")
         for case let file as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!

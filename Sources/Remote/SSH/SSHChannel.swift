@@ -59,7 +59,8 @@ final class SSHChannel {
                 for stream: Int32 in [0, SSH_EXTENDED_DATA_STDERR] {
                     while true {
                         let count = buffer.withUnsafeMutableBytes {
-                            libssh2_channel_read_ex(handle, stream, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                            libssh2_channel_read_ex(
+                                handle, stream, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
                         }
                         if count > 0 {
                             if stream == 0 {
@@ -111,8 +112,10 @@ final class SSHChannel {
         guard let name else { return libssh2_channel_get_exit_status(handle) }
         let signal = String(decoding: UnsafeRawBufferPointer(start: name, count: length), as: UTF8.self)
         libssh2_free(session.handle, name)
-        let numbers = ["HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "ABRT": 6, "FPE": 8, "KILL": 9, "USR1": 10, "SEGV": 11,
-            "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15]
+        let numbers = [
+            "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "ABRT": 6, "FPE": 8, "KILL": 9, "USR1": 10, "SEGV": 11,
+            "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
+        ]
         return 128 + Int32(numbers[signal] ?? 127)
     }
 

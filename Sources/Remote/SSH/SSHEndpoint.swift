@@ -22,7 +22,9 @@ public struct SSHEndpoint: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A private key file (with its passphrase, if any) and/or a password. With both, the key is tried first.
-public struct SSHCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct SSHCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     public var keyPath: String?
     public var keyPassphrase: String?
     public var password: String?

@@ -133,15 +133,18 @@ public struct HostKeyRejection: Sendable, Hashable, CustomStringConvertible {
         case .unknown(let others):
             var text = "refusing \(hop): its \(offered) is not in \(knownHostsPath)"
             if !others.isEmpty {
-                text += " (which lists only " + others.map { "\($0.key.typeName) \($0.key.fingerprint) on line \($0.line)" }.joined(separator: ", ") + ")"
+                text +=
+                    " (which lists only "
+                    + others.map { "\($0.key.typeName) \($0.key.fingerprint) on line \($0.line)" }.joined(
+                        separator: ", ") + ")"
             }
             return text + ". Check the fingerprint with the cluster's admins, then record it with: \(trustCommand)"
         case .changed(let known):
             let lines = known.map { "line \($0.line) (\($0.key.typeName) \($0.key.fingerprint))" }
             return "HOST KEY CHANGED: \(hop) offered the \(offered), but \(knownHostsPath) holds another key for it on "
                 + lines.joined(separator: ", ")
-                + ". Someone may be intercepting the connection, or the host was reinstalled; refusing to connect. If the"
-                + " admins confirm the new key, delete the old line and run: \(trustCommand)"
+                + ". Someone may be intercepting the connection, or the host was reinstalled; refusing to connect."
+                + " If the admins confirm the new key, delete the old line and run: \(trustCommand)"
         case .revoked(let line):
             return "refusing \(hop): its \(offered) is marked @revoked on line \(line) of \(knownHostsPath)"
         }

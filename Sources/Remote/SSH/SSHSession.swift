@@ -138,7 +138,8 @@ final class SSHSession {
     /// Agrees on keys and ciphers, preferring the host-key types known_hosts already holds for this server, so a
     /// server with several host keys shows us the one we can check.
     func handshake(preferring knownAlgorithms: [String], until deadline: Deadline) throws(SSHError) {
-        let order = knownAlgorithms.filter(Self.hostKeyAlgorithms.contains)
+        let order =
+            knownAlgorithms.filter(Self.hostKeyAlgorithms.contains)
             + Self.hostKeyAlgorithms.filter { !knownAlgorithms.contains($0) }
         libssh2_session_method_pref(handle, LIBSSH2_METHOD_HOSTKEY, order.joined(separator: ","))
         let result = try call(.handshake, until: deadline) { libssh2_session_handshake(handle, socket) }
@@ -175,7 +176,8 @@ final class SSHSession {
             LIBSSH2_ERROR_CHANNEL_CLOSED:
             .connectionLost(hop, step: step, detail: socketTrouble(code), bytesReceived: bytesReceived)
         default:
-            step == .handshake ? .handshakeFailed(hop, reason: lastError) : .stepFailed(hop, step: step, reason: lastError)
+            step == .handshake
+                ? .handshakeFailed(hop, reason: lastError) : .stepFailed(hop, step: step, reason: lastError)
         }
     }
 
@@ -213,7 +215,8 @@ final class SSHSession {
             if access(keyPath, R_OK) != 0 {
                 unusableKey = (keyPath, "cannot read it: \(String(cString: strerror(errno)))")
             } else if !offered.contains("publickey") {
-                attempts.append("the server does not accept keys (it offers \(offered.sorted().joined(separator: ", ")))")
+                attempts.append(
+                    "the server does not accept keys (it offers \(offered.sorted().joined(separator: ", ")))")
             } else {
                 let result = try call(.login, until: deadline) {
                     libssh2_userauth_publickey_fromfile_ex(
@@ -222,7 +225,8 @@ final class SSHSession {
                 if result == 0 { return }
                 if result == LIBSSH2_ERROR_FILE {
                     unusableKey = (keyPath, "wrong passphrase, or not a private key libssh2 can read (\(lastError))")
-                } else if result == LIBSSH2_ERROR_AUTHENTICATION_FAILED || result == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED {
+                } else if result == LIBSSH2_ERROR_AUTHENTICATION_FAILED || result == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED
+                {
                     attempts.append("the key \(keyPath) was not accepted" + Self.keyTypeHint(keyPath))
                 } else {
                     throw loginFailure(user: user)
@@ -233,7 +237,8 @@ final class SSHSession {
 
         if let password = credentials.password {
             if !offered.contains("password") {
-                attempts.append("the server does not accept passwords (it offers \(offered.sorted().joined(separator: ", ")))")
+                attempts.append(
+                    "the server does not accept passwords (it offers \(offered.sorted().joined(separator: ", ")))")
             } else {
                 let result = try call(.login, until: deadline) {
                     libssh2_userauth_password_ex(

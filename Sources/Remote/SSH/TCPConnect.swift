@@ -73,7 +73,9 @@ func resolve(host: String, port: Int, hop: SSHError.Hop, deadline: Deadline) thr
     return try result.get()
 }
 
-private func lookUp(host: String, port: Int, hop: SSHError.Hop, numericOnly: Bool) -> Result<[ResolvedAddress], SSHError> {
+private func lookUp(host: String, port: Int, hop: SSHError.Hop, numericOnly: Bool) -> Result<
+    [ResolvedAddress], SSHError
+> {
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -87,7 +89,8 @@ private func lookUp(host: String, port: Int, hop: SSHError.Hop, numericOnly: Boo
     while let info = cursor?.pointee {
         addresses.append(
             ResolvedAddress(
-                family: info.ai_family, bytes: Array(UnsafeRawBufferPointer(start: info.ai_addr, count: Int(info.ai_addrlen)))))
+                family: info.ai_family,
+                bytes: Array(UnsafeRawBufferPointer(start: info.ai_addr, count: Int(info.ai_addrlen)))))
         cursor = info.ai_next
     }
     return .success(addresses)
