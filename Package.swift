@@ -25,6 +25,8 @@ let package = Package(
         systemLibrary("CSSH2", pkgConfig: "libssh2", apt: "libssh2-1-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CCairo", pkgConfig: "cairo", apt: "libcairo2-dev"),
+        // Linux headers Glibc's module leaves out (epoll); no library to link.
+        .systemLibrary(name: "CLinux"),
 
         // Pure: models and parsers for what Slurm prints. No I/O, no C.
         .target(name: "SlurmKit"),
@@ -34,6 +36,8 @@ let package = Package(
         .target(name: "KnownHosts"),
         // Pure: plain-text views of stored cluster state.
         .target(name: "Reports", dependencies: ["SlurmKit"]),
+        // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
+        .target(name: "HTTPServer", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -76,6 +80,7 @@ let package = Package(
 
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),
