@@ -38,6 +38,10 @@ let package = Package(
         .target(name: "Reports", dependencies: ["SlurmKit"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
         .target(name: "HTTPServer", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]),
+        // An HTTP client on libcurl, for Discord's REST API.
+        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
+        .target(name: "Discord", dependencies: ["CSodium"]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -80,6 +84,8 @@ let package = Package(
 
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(name: "DiscordTests", dependencies: ["Discord", "FixtureSupport"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),

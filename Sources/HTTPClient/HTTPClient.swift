@@ -1,0 +1,161 @@
+internal import CCurl
+import Dispatch
+import Foundation
+
+/// An HTTP request to send: method, absolute URL, fields and body.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The whole exchange, connecting included.
+    public var timeout: Duration
+
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        timeout: Duration = .seconds(15)
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    /// Field names lowercased; the last value of a repeated field wins.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A request that got no HTTP answer at all: libcurl's code and its own message (no body, no credentials).
+public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+    public var description: String { "HTTP request failed: \(message) (curl \(code))" }
+}
+
+/// HTTP over libcurl's easy interface: one handle per request, driven on a GCD thread (never the cooperative
+/// pool); http and https only, no redirects followed, no signals.
+public struct HTTPClient: Sendable {
+    public let userAgent: String
+
+    public init(userAgent: String) {
+        CurlLibrary.initialize()
+        self.userAgent = userAgent
+    }
+
+    public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        let userAgent = self.userAgent
+        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    returning: Result { () throws(HTTPClientError) in
+                        try EasyTransfer.perform(request, userAgent: userAgent)
+                    })
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// One libcurl easy handle for one request; freed when the transfer is done.
+private final class EasyTransfer {
+    private let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var body: [UInt8] = []
+    private var responseHeaders: [String: String] = [:]
+
+    private init?() {
+        guard let handle = curl_easy_init() else { return nil }
+        self.handle = handle
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        curl_easy_cleanup(handle)
+    }
+
+    static func perform(_ request: HTTPClientRequest, userAgent: String) throws(HTTPClientError) -> HTTPClientResponse {
+        guard let transfer = EasyTransfer() else { throw HTTPClientError(code: -1, message: "curl_easy_init failed") }
+        return try transfer.run(request, userAgent: userAgent)
+    }
+
+    private func run(_ request: HTTPClientRequest, userAgent: String) throws(HTTPClientError) -> HTTPClientResponse {
+        let milliseconds = Int(
+            max(
+                1,
+                request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds
+                    / 1_000_000_000_000_000))
+        ccurl_set_string(handle, CURLOPT_URL, request.url)
+        ccurl_set_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        ccurl_set_string(handle, CURLOPT_USERAGENT, userAgent)
+        ccurl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        ccurl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_set_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        ccurl_set_long(handle, CURLOPT_TIMEOUT_MS, milliseconds)
+        ccurl_set_long(handle, CURLOPT_CONNECTTIMEOUT_MS, min(milliseconds, 10_000))
+        // No "Expect: 100-continue" round trip for bodies: Discord answers at once.
+        for (name, value) in request.headers + [("Expect", "")] {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        ccurl_set_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        ccurl_set_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<EasyTransfer>.fromOpaque(context!).takeUnretainedValue()
+            let bytes = size * count
+            if let data { transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: bytes)) }
+            return bytes
+        }
+        ccurl_set_pointer(handle, CURLOPT_WRITEDATA, context)
+        ccurl_set_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<EasyTransfer>.fromOpaque(context!).takeUnretainedValue()
+            let bytes = size * count
+            guard let data else { return bytes }
+            let line = String(decoding: UnsafeRawBufferPointer(start: data, count: bytes), as: UTF8.self)
+            if line.hasPrefix("HTTP/") { transfer.responseHeaders = [:] }
+            if let colon = line.firstIndex(of: ":") {
+                transfer.responseHeaders[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return bytes
+        }
+        ccurl_set_pointer(handle, CURLOPT_HEADERDATA, context)
+        if !request.body.isEmpty || ["POST", "PUT", "PATCH"].contains(request.method) {
+            // libcurl copies the body (COPYPOSTFIELDS), so it never reads memory this function no longer owns.
+            ccurl_set_size(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            if request.body.isEmpty {
+                ccurl_set_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                request.body.withUnsafeBytes { bytes in
+                    _ = ccurl_set_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress!))
+                }
+            }
+        }
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            throw HTTPClientError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
+        }
+        var status = 0
+        ccurl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPClientResponse(status: status, headers: responseHeaders, body: body)
+    }
+}
+
+/// libcurl's global setup, once, before the first handle.
+private enum CurlLibrary {
+    private static let ready: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    static func initialize() {
+        precondition(ready, "curl_global_init failed")
+    }
+}
