@@ -41,7 +41,7 @@ let package = Package(
         // An HTTP client on libcurl, for Discord's REST API.
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
-        .target(name: "Discord", dependencies: ["CSodium"]),
+        .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -83,8 +83,12 @@ let package = Package(
         ),
 
         .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        // Test support: Discord's REST API faked on loopback, checking requests as Discord documents them.
+        .target(
+            name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/DiscordFake"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
-        .testTarget(name: "DiscordTests", dependencies: ["Discord", "FixtureSupport"]),
+        .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),

@@ -50,7 +50,7 @@ public struct AllowedMentions: Codable, Sendable, Hashable {
         self.users = users
     }
 
-    public static let none = AllowedMentions()
+    public static let nobody = AllowedMentions()
 }
 
 public struct Embed: Codable, Sendable, Hashable {

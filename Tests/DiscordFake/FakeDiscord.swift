@@ -1,0 +1,178 @@
+import Foundation
+public import HTTPServer
+import Logging
+import Synchronization
+
+/// Discord's REST API, faked on loopback for tests: it checks requests the way Discord documents them, records
+/// them, and answers as Discord does (or as a test scripts it: 429, 500, 401…).
+public final class FakeDiscord: Sendable {
+    /// One part of a multipart body.
+    public struct Part: Sendable, Hashable {
+        public var name: String
+        public var filename: String?
+        public var contentType: String?
+        public var body: [UInt8]
+    }
+
+    public struct Recorded: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: HTTPHeaders
+        public var body: [UInt8]
+        /// The JSON payload: the body, or the `payload_json` part of a multipart body.
+        public var payload: [UInt8]?
+        public var parts: [Part]?
+        /// Everything about the request that Discord would refuse; empty when it is well-formed.
+        public var problems: [String]
+        public var at: ContinuousClock.Instant
+
+        /// The payload decoded as a JSON object.
+        public var json: [String: Any]? {
+            payload.flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+        }
+    }
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+        public var headers: HTTPHeaders
+
+        public init(status: Int, body: String = "{}", headers: HTTPHeaders = [:]) {
+            self.status = status
+            self.body = body
+            self.headers = headers
+        }
+
+        public static func rateLimited(after seconds: Double, global: Bool = false) -> Reply {
+            Reply(
+                status: 429,
+                body: #"{"message": "You are being rate limited.", "retry_after": \#(seconds), "global": \#(global)}"#,
+                headers: [
+                    "Retry-After": String(Int(seconds.rounded(.up))), "X-RateLimit-Global": global ? "true" : "false",
+                ])
+        }
+    }
+
+    struct State {
+        var recorded: [Recorded] = []
+        var scripted: [Reply] = []
+        var routeHeaders: [String: HTTPHeaders] = [:]
+    }
+
+    final class Box: Sendable {
+        let state = Mutex(State())
+    }
+
+    public let botToken: String
+    private let server: HTTPServer
+    private let box = Box()
+
+    public init(botToken: String = "fake-bot-token") throws {
+        let box = self.box
+        self.botToken = botToken
+        server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            responder: Responder(botToken: botToken, box: box), logger: Logger(label: "fake-discord"))
+    }
+
+    /// What to give as `DISCORD_API_BASE`.
+    public var baseURL: String { "http://127.0.0.1:\(server.port)/api/v10" }
+
+    /// The next requests get these answers, in order, instead of the normal ones.
+    public func script(_ replies: Reply...) {
+        box.state.withLock { $0.scripted += replies }
+    }
+
+    /// Headers added to every normal answer on paths starting with `prefix` (rate-limit buckets).
+    public func addHeaders(_ headers: HTTPHeaders, onPathsStartingWith prefix: String) {
+        box.state.withLock { $0.routeHeaders[prefix] = headers }
+    }
+
+    public var requests: [Recorded] { box.state.withLock { $0.recorded } }
+
+    /// Waits (up to `timeout`) until `count` requests have arrived.
+    public func requests(count: Int, timeout: Duration = .seconds(10)) async -> [Recorded] {
+        let limit = ContinuousClock.now + timeout
+        while requests.count < count && ContinuousClock.now < limit {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return requests
+    }
+
+    public func shutdown() async {
+        await server.shutdown(grace: .seconds(1))
+    }
+
+    private struct Responder: HTTPResponder {
+        let botToken: String
+        let box: Box
+
+        func respond(to request: HTTPRequest) async -> HTTPResponse {
+            var recorded = Recorded(
+                method: request.method, path: String(request.path), headers: request.headers, body: request.body,
+                payload: nil, parts: nil, problems: [], at: .now)
+            defer { box.state.withLock { $0.recorded.append(recorded) } }
+            let userAgent = request.headers["User-Agent"] ?? ""
+            if !(userAgent.hasPrefix("DiscordBot (") && userAgent.hasSuffix(")") && userAgent.contains(", ")) {
+                recorded.problems.append("User-Agent is not 'DiscordBot (url, version)': \(userAgent)")
+            }
+            let contentType = request.headers["Content-Type"] ?? ""
+            if contentType.hasPrefix("multipart/form-data") {
+                recorded.problems += FakeDiscord.checkMultipart(request.body, contentType: contentType, into: &recorded)
+            } else if !request.body.isEmpty {
+                if contentType != "application/json" { recorded.problems.append("Content-Type is \(contentType)") }
+                if (try? JSONSerialization.jsonObject(with: Data(request.body))) == nil {
+                    recorded.problems.append("the body is not JSON")
+                }
+                recorded.payload = request.body
+            }
+            if let scripted = box.state.withLock({ $0.scripted.isEmpty ? nil : $0.scripted.removeFirst() }) {
+                return HTTPResponse(
+                    status: HTTPStatus(scripted.status, "Scripted"),
+                    headers: scripted.headers + ["Content-Type": "application/json"], body: Array(scripted.body.utf8))
+            }
+            guard request.path.hasPrefix("/api/v10/") else {
+                return Self.json(404, #"{"message": "404: Not Found", "code": 0}"#)
+            }
+            let parts = request.path.dropFirst("/api/v10/".count).split(separator: "/").map(String.init)
+            let extra =
+                box.state.withLock { state in state.routeHeaders.first { request.path.hasPrefix($0.key) }?.value }
+                ?? [:]
+            if !recorded.problems.isEmpty {
+                return Self.json(400, #"{"message": "Invalid Form Body", "code": 50035}"#, extra)
+            }
+            switch (request.method, parts.first, parts.count) {
+            case ("PATCH", "webhooks", 5) where parts[3] == "messages" && parts[4] == "@original",
+                ("POST", "webhooks", 3):
+                return Self.json(200, #"{"id": "1000", "type": 0}"#, extra)
+            case ("PUT", "applications", 3) where parts[2] == "commands",
+                ("PUT", "applications", 5) where parts[2] == "guilds" && parts[4] == "commands":
+                guard request.headers["Authorization"] == "Bot \(botToken)" else {
+                    return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#)
+                }
+                let problems = FakeDiscord.checkCommands(request.body)
+                recorded.problems += problems
+                guard problems.isEmpty else {
+                    return Self.json(400, #"{"message": "Invalid Form Body", "code": 50035}"#)
+                }
+                return Self.json(200, String(decoding: request.body, as: UTF8.self), extra)
+            default:
+                return Self.json(404, #"{"message": "Unknown Webhook", "code": 10015}"#)
+            }
+        }
+
+        static func json(_ status: Int, _ body: String, _ extra: HTTPHeaders = [:]) -> HTTPResponse {
+            HTTPResponse(
+                status: HTTPStatus(status, "Fake"), headers: extra + ["Content-Type": "application/json"],
+                body: Array(body.utf8))
+        }
+    }
+}
+
+extension HTTPHeaders {
+    static func + (lhs: HTTPHeaders, rhs: HTTPHeaders) -> HTTPHeaders {
+        var merged = lhs
+        for (name, value) in rhs { merged.add(name, value) }
+        return merged
+    }
+}
