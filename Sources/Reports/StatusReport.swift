@@ -165,11 +165,16 @@ public struct StatusReport: Sendable {
         var counts: [String: Int] = [:]
         for job in pending { counts[JobReason.words(for: job.reason.code), default: 0] += 1 }
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return ["\(pending.count) \(pending.count == 1 ? "job" : "jobs") waiting:"] + ranked.map { "  \($0.value)  \($0.key)" }
+        return ["\(pending.count) \(pending.count == 1 ? "job" : "jobs") waiting:"]
+            + ranked.map { "  \($0.value)  \($0.key)" }
     }
 
+    /// The zone as people call it. Foundation turns "UTC" into the identifier "GMT" (same offset); London keeps GMT.
     private func clockTime(_ time: Int64) -> String {
-        format(time, "yyyy-MM-dd HH:mm zzz")
+        let zone =
+            ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "Universal", "Zulu"].contains(timeZone.identifier)
+            ? "UTC" : format(time, "zzz")
+        return format(time, "yyyy-MM-dd HH:mm") + " " + zone
     }
 
     private func dayTime(_ time: Int64) -> String {
