@@ -193,13 +193,4 @@ struct HTTPServerLiveTests {
         #expect(response.text == "slept 500\n" && response.headers["connection"] == "close")
         await stopped
     }
-
-    @Test("SLURMBOT_LISTEN addresses")
-    func addresses() {
-        #expect(HTTPServerConfiguration.address("127.0.0.1:8080")! == ("127.0.0.1", 8080))
-        #expect(HTTPServerConfiguration.address("[::]:443")! == ("::", 443))
-        #expect(HTTPServerConfiguration.address("::1:80") == nil)
-        #expect(HTTPServerConfiguration.address("host") == nil)
-        #expect(HTTPServerConfiguration.address("h:99999") == nil)
-    }
 }
