@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "slurmbot-poller", targets: ["slurmbot-poller"]),
         .executable(name: "slurmbot", targets: ["slurmbot"]),
+        .executable(name: "slurmbot-server", targets: ["slurmbot-server"]),
         .library(name: "SlurmKit", targets: ["SlurmKit"]),
         .library(name: "Store", targets: ["Store"]),
     ],
@@ -42,6 +43,13 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
+        // The Discord bot: the interactions endpoint, command handlers, metrics, health.
+        .target(
+            name: "Bot",
+            dependencies: [
+                "Discord", "HTTPServer", "Store", "Reports", "SlurmKit", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -62,9 +70,16 @@ let package = Package(
             dependencies: ["Poller", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
+            name: "slurmbot-server",
+            dependencies: [
+                "Bot", "Discord", "HTTPServer", "Poller", "Store", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Reports", "Store", "Remote", "KnownHosts",
+                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +103,13 @@ let package = Package(
             name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/DiscordFake"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(
+            name: "BotTests",
+            dependencies: [
+                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "Store", "FixtureSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),

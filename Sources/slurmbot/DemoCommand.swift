@@ -47,6 +47,6 @@ struct DemoCommand: AsyncParsableCommand {
         }
         guard result.failed == 0 else { throw ExitCode(1) }
         print("")
-        print(try StatusLoader.load(path: db, cluster: "demo", settings: Settings()), terminator: "")
+        print(try StatusLoading.load(path: db, cluster: "demo", settings: Settings()), terminator: "")
     }
 }

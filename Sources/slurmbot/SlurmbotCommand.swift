@@ -5,6 +5,9 @@ struct SlurmbotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slurmbot",
         abstract: "slurmbot: a Slurm cluster, seen from Discord.",
-        subcommands: [DemoCommand.self, StatusCommand.self, PollScriptCommand.self, TrustHostCommand.self]
+        subcommands: [
+            DemoCommand.self, StatusCommand.self, PollScriptCommand.self, TrustHostCommand.self,
+            RegisterCommandsCommand.self,
+        ]
     )
 }

@@ -1,0 +1,76 @@
+public import Discord
+
+/// Every slash command of slurmbot (MISSION.md), as registered with Discord: names, options, types, autocomplete,
+/// limits. Registration sends all of them; commands whose handler has not arrived yet say so when used.
+public enum CommandCatalog {
+    static let cluster = OptionDefinition(
+        .string, "cluster", "Cluster, when this bot watches several", autocomplete: true)
+    static let partition = OptionDefinition(.string, "partition", "Partition", autocomplete: true)
+    static let hours = OptionDefinition(.integer, "hours", "How far back, in hours (default 24)", min: 1, max: 720)
+
+    public static let all: [CommandDefinition] = [
+        CommandDefinition(
+            name: "status", description: "Nodes, CPUs, GPUs and jobs by partition, with the data's age",
+            options: [partition, cluster]),
+        CommandDefinition(
+            name: "queue", description: "Who runs what, the longest jobs, and why jobs wait",
+            options: [
+                OptionDefinition(.string, "user", "Only this cluster user", autocomplete: true), partition, cluster,
+            ]),
+        CommandDefinition(
+            name: "history", description: "Chart of capacity and use over time",
+            options: [
+                hours, partition,
+                OptionDefinition(
+                    .string, "metric", "What to chart (default nodes)",
+                    choices: [
+                        Choice(name: "nodes", value: "nodes"), Choice(name: "cpus", value: "cpus"),
+                        Choice(name: "gpus", value: "gpus"),
+                    ]),
+                cluster,
+            ]),
+        CommandDefinition(
+            name: "heatmap", description: "Chart of every node's state over time", options: [hours, partition, cluster]),
+        CommandDefinition(
+            name: "inspect", description: "One node in detail: state, reason, jobs, load",
+            options: [OptionDefinition(.string, "node", "Node name", required: true, autocomplete: true), cluster]),
+        CommandDefinition(
+            name: "canrun", description: "Which nodes could start a job of this size now, or when",
+            options: [
+                OptionDefinition(.integer, "cpus", "CPUs", min: 1, max: 100_000),
+                OptionDefinition(.string, "mem", "Memory, such as 64G", maxLength: 16),
+                OptionDefinition(.integer, "gpus", "GPUs", min: 0, max: 1024), partition,
+                OptionDefinition(.string, "time", "Time limit, such as 4:00:00 or 2-00:00:00", maxLength: 16), cluster,
+            ]),
+        CommandDefinition(
+            name: "why", description: "Why a job is still pending, with the evidence",
+            options: [
+                OptionDefinition(.string, "job", "Job id, such as 12345 or 12345_7", required: true, maxLength: 24),
+                cluster,
+            ]),
+        CommandDefinition(
+            name: "watch", description: "Ping me when a job ends, or when any job of a cluster user ends",
+            options: [
+                OptionDefinition(.string, "job", "Job id", maxLength: 24),
+                OptionDefinition(.string, "user", "Cluster user name", autocomplete: true, maxLength: 32),
+                OptionDefinition(
+                    .string, "notify", "Where to ping (default: here)",
+                    choices: [
+                        Choice(name: "direct message", value: "dm"), Choice(name: "this channel", value: "channel"),
+                    ]),
+                cluster,
+            ]),
+        CommandDefinition(
+            name: "unwatch", description: "Stop a watch",
+            options: [
+                OptionDefinition(.string, "job", "Job id", maxLength: 24),
+                OptionDefinition(.string, "user", "Cluster user name", autocomplete: true, maxLength: 32),
+            ]),
+        CommandDefinition(name: "watches", description: "My watches, and any alert that could not be delivered"),
+        CommandDefinition(name: "summary", description: "The latest summary of the cluster", options: [cluster]),
+        CommandDefinition(
+            name: "ask", description: "Ask about the cluster; answered from the current data",
+            options: [OptionDefinition(.string, "question", "Your question", required: true, maxLength: 300), cluster]),
+        CommandDefinition(name: "help", description: "What each command does"),
+    ]
+}

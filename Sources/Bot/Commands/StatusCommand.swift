@@ -1,0 +1,81 @@
+import Discord
+import Foundation
+import Reports
+import Store
+
+/// `/status [partition] [cluster]`: the plain-text status, in an embed coloured by the data's health.
+struct StatusCommand: SlashCommand {
+    let ephemeral = false
+
+    var definition: CommandDefinition {
+        CommandCatalog.all.first { $0.name == "status" }!
+    }
+
+    func run(_ context: CommandContext) async -> Reply {
+        let partition = context.string("partition")
+        let cluster = context.string("cluster")
+        for (option, value) in [("partition", partition), ("cluster", cluster)] {
+            if let value, !Names.isSlurmName(value) {
+                return .problem(
+                    "That \(option) name is not one Slurm would use: letters, digits, '.', '_' and '-' only.")
+            }
+        }
+        guard let database = context.database else { return .problem("This bot has no cluster data configured yet.") }
+        let outcome: StatusLoader.Outcome
+        do {
+            let (defaultCluster, timeZone, now) = (context.defaultCluster, context.timeZone, context.now)
+            outcome = try await database.run { connection in
+                try StatusLoader.load(
+                    connection, cluster: cluster, defaultCluster: defaultCluster, partition: partition,
+                    timeZone: timeZone, now: now)
+            }
+        } catch {
+            return .problem("The cluster data cannot be read right now; the admins can find the error in the logs.")
+        }
+        guard case .report(let report) = outcome else { return .problem(outcome.text) }
+        let color =
+            report.latestPoll?.ok == false
+            ? 0xED4245
+            : (report.snapshotTime.map { report.now - $0 > report.staleAfter } ?? true) ? 0xFEE75C : 0x57F287
+        let title = "Cluster \(report.cluster)" + (partition.map { ", partition \($0)" } ?? "")
+        return Reply(
+            message: MessagePayload(
+                embeds: [Embed(title: title, description: Self.codeBlock(report.render(), limit: 4096), color: color)]))
+    }
+
+    /// The text in a code block that fits `limit` characters, cut at a line end with a note when it must be.
+    static func codeBlock(_ text: String, limit: Int) -> String {
+        let fence = "```"
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while lines.last == "" { lines.removeLast() }
+        var kept: [String] = []
+        var length = fence.count * 2 + 2
+        for (index, line) in lines.enumerated() {
+            let note = "… \(lines.count - index) more lines"
+            if length + line.count + 1 + note.count + 1 > limit {
+                kept.append(note)
+                break
+            }
+            kept.append(line)
+            length += line.count + 1
+        }
+        return fence + "\n" + kept.joined(separator: "\n") + "\n" + fence
+    }
+}
+
+/// Strict checks for names that come from users, before they go anywhere.
+enum Names {
+    /// Cluster, partition, node and user names as Slurm writes them.
+    static func isSlurmName(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy {
+                $0.isASCIILetterOrDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+            }
+    }
+}
+
+extension UInt8 {
+    var isASCIILetterOrDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+    }
+}

@@ -1,0 +1,204 @@
+public import Discord
+public import Foundation
+public import HTTPServer
+public import Logging
+public import Store
+
+/// What the endpoint needs to know, from the shared configuration names (see `.env.example`).
+public struct EndpointConfiguration: Sendable {
+    /// The path registered in the Developer Portal (`SLURMBOT_INTERACTIONS_PATH`).
+    public var interactionsPath: String
+    public var verifier: SignatureVerifier
+    /// Guilds allowed to use commands (`DISCORD_GUILD_IDS`); empty = any. Never applied to PING.
+    public var guildAllowList: Set<String>
+    /// A reply not ready by then is deferred and finished by editing the original message.
+    public var deferAfter: Duration
+    public var timeZone: TimeZone
+    public var defaultCluster: String
+
+    public init(
+        interactionsPath: String = "/interactions", verifier: SignatureVerifier, guildAllowList: Set<String> = [],
+        deferAfter: Duration = .seconds(2), timeZone: TimeZone = .current, defaultCluster: String = "default"
+    ) {
+        self.interactionsPath = interactionsPath
+        self.verifier = verifier
+        self.guildAllowList = guildAllowList
+        self.deferAfter = deferAfter
+        self.timeZone = timeZone
+        self.defaultCluster = defaultCluster
+    }
+}
+
+/// The Discord interactions endpoint: checks every request's signature over the raw body before anything else,
+/// answers PING, runs commands (deferring the slow ones, and those with files, and finishing them through Discord's
+/// API), and serves `/healthz` and `/metrics`.
+///
+/// Users see short ephemeral messages for problems; details go to the log only.
+public final class InteractionEndpoint: HTTPResponder {
+    private let configuration: EndpointConfiguration
+    private let commands: CommandTable
+    private let database: Database?
+    private let discord: DiscordClient
+    public let metrics: Metrics
+    private let deferred = DeferredReplies()
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+
+    public init(
+        configuration: EndpointConfiguration, commands: CommandTable = .standard, database: Database?,
+        discord: DiscordClient, metrics: Metrics = Metrics(), logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        self.configuration = configuration
+        self.commands = commands
+        self.database = database
+        self.discord = discord
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Deferred replies still being finished.
+    public var deferredInFlight: Int { deferred.count }
+
+    /// Waits for deferred replies to be delivered (at shutdown), at most `timeout`.
+    public func finishDeferredReplies(timeout: Duration) async {
+        await deferred.waitForAll(timeout: timeout)
+    }
+
+    public func respond(to request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let (route, response) = await route(request)
+        let elapsed = ContinuousClock.now - started
+        metrics.request(
+            route: route, status: response.status.code,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) async -> (String, HTTPResponse) {
+        switch request.path {
+        case Substring(configuration.interactionsPath):
+            guard request.method == "POST" else {
+                return ("interactions", HTTPResponse(status: .methodNotAllowed, headers: ["Allow": "POST"]))
+            }
+            return ("interactions", await interaction(request))
+        case "/healthz":
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return ("healthz", HTTPResponse(status: .methodNotAllowed, headers: ["Allow": "GET, HEAD"]))
+            }
+            let health = await HealthCheck(database: database).check(now: now())
+            return ("healthz", Self.json(health.healthy ? .ok : .serviceUnavailable, health.json))
+        case "/metrics":
+            guard request.method == "GET" else {
+                return ("metrics", HTTPResponse(status: .methodNotAllowed, headers: ["Allow": "GET"]))
+            }
+            return (
+                "metrics",
+                HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                    body: Array(metrics.render().utf8))
+            )
+        default:
+            return ("other", .text(.notFound, "not found"))
+        }
+    }
+
+    // MARK: - Interactions
+
+    private func interaction(_ request: HTTPRequest) async -> HTTPResponse {
+        // A repeated signature header is ambiguous: which one would a proxy have checked? Refuse it.
+        let signatures = request.headers.values("X-Signature-Ed25519")
+        let timestamps = request.headers.values("X-Signature-Timestamp")
+        let verdict = configuration.verifier.verify(
+            signature: signatures.count == 1 ? signatures[0] : nil,
+            timestamp: timestamps.count == 1 ? timestamps[0] : nil,
+            body: request.body, now: now())
+        if case .invalid(let reason) = verdict {
+            metrics.signatureFailure()
+            logger.info("refused an interaction", metadata: ["reason": "\(reason)"])
+            return .text(.unauthorized, "invalid request signature")
+        }
+        let interaction: Interaction
+        do {
+            interaction = try JSONDecoder().decode(Interaction.self, from: Data(request.body))
+        } catch {
+            logger.warning("a signed interaction is not valid JSON", metadata: ["error": "\(error)"])
+            return .text(.badRequest, "malformed interaction")
+        }
+        if interaction.type == .ping { return Self.json(.pong) }
+        if !configuration.guildAllowList.isEmpty && !configuration.guildAllowList.contains(interaction.guildID ?? "") {
+            return Self.json(.message(Reply.problem("slurmbot is not enabled for this server.").message))
+        }
+        switch interaction.type {
+        case .applicationCommand:
+            return await command(interaction)
+        case .autocomplete:
+            return Self.json(.choices([]))
+        case .messageComponent:
+            return Self.json(.message(Reply.problem("That button is not supported by this version.").message))
+        default:
+            logger.warning("an interaction of an unknown type", metadata: ["type": "\(interaction.type.rawValue)"])
+            return .text(.badRequest, "unsupported interaction type \(interaction.type.rawValue)")
+        }
+    }
+
+    private func command(_ interaction: Interaction) async -> HTTPResponse {
+        let name = interaction.data?.name ?? ""
+        guard let handler = commands.handler(named: name) else {
+            let text =
+                commands.isDefinedOnly(name)
+                ? "/\(name) is not available in this version yet; /help lists what is."
+                : "Unknown command; /help lists what this bot answers."
+            return Self.json(.message(Reply.problem(text).message))
+        }
+        metrics.command(name)
+        let context = CommandContext(
+            interaction: interaction, database: database, now: now(), timeZone: configuration.timeZone,
+            defaultCluster: configuration.defaultCluster)
+        let work = Task { await handler.run(context) }
+        if let reply = await Self.first(of: work, within: configuration.deferAfter), reply.files.isEmpty {
+            return Self.json(.message(reply.message))
+        }
+        // Not ready in time, or with files (which only an edit can carry): "thinking…" now, the reply by PATCH.
+        metrics.deferredStarted()
+        let (discord, metrics, logger) = (self.discord, self.metrics, self.logger)
+        deferred.start {
+            let reply = await work.value
+            do {
+                try await discord.editOriginalResponse(
+                    applicationID: interaction.applicationID, interactionToken: interaction.token,
+                    message: reply.message, files: reply.files)
+            } catch {
+                metrics.followUpFailure()
+                logger.error(
+                    "a deferred reply could not be delivered", metadata: ["command": "\(name)", "error": "\(error)"])
+            }
+            metrics.deferredFinished()
+        }
+        return Self.json(.deferred(ephemeral: handler.ephemeral))
+    }
+
+    /// The task's value if it finishes within `limit`, else nil (the task goes on).
+    static func first(of task: Task<Reply, Never>, within limit: Duration) async -> Reply? {
+        await withTaskGroup(of: Reply?.self) { group in
+            group.addTask { await task.value }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    static func json(_ response: InteractionResponse) -> HTTPResponse {
+        let body = (try? JSONEncoder().encode(response)).map { Array($0) } ?? Array(#"{"type":1}"#.utf8)
+        return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    static func json(_ status: HTTPStatus, _ text: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: Array(text.utf8))
+    }
+}

@@ -1,0 +1,64 @@
+public import Foundation
+public import Reports
+import SlurmKit
+public import Store
+
+/// Reads what a status needs from the store: the newest good snapshot, the newest attempt, usage, nodes and jobs.
+///
+/// Shared by `slurmbot status` and `/status`, so both tell the same story.
+public enum StatusLoader {
+    public enum Outcome: Sendable {
+        case noData
+        case unknownCluster(String, known: [String])
+        case unknownPartition(String, known: [String])
+        case report(StatusReport)
+
+        /// The outcome as text (what `slurmbot status` prints).
+        public var text: String {
+            switch self {
+            case .noData: "No polls in the database yet.\n"
+            case .unknownCluster(let name, let known):
+                "No polls for cluster \(name) (known: \(known.joined(separator: ", "))).\n"
+            case .unknownPartition(let name, let known):
+                "No partition \(name) (known: \(known.joined(separator: ", "))).\n"
+            case .report(let report): report.render()
+            }
+        }
+    }
+
+    /// - Parameters:
+    ///   - cluster: the one asked for; else the only cluster in the database, else `defaultCluster`.
+    ///   - partition: limits the report to one partition's nodes and jobs.
+    public static func load(
+        _ connection: Connection, cluster requested: String?, defaultCluster: String, partition: String? = nil,
+        timeZone: TimeZone, now: Int64
+    ) throws -> Outcome {
+        let clusters = try connection.clusters()
+        guard !clusters.isEmpty else { return .noData }
+        let cluster = requested ?? (clusters.count == 1 ? clusters[0] : defaultCluster)
+        guard clusters.contains(cluster) else { return .unknownCluster(cluster, known: clusters) }
+        let success = try connection.latestSuccessfulPoll(cluster: cluster)
+        let latest = try connection.latestPoll(cluster: cluster)
+        var partitions = try connection.currentPartitions(cluster: cluster)
+        var usage = try connection.latestUsage(cluster: cluster)
+        var nodes = try connection.currentNodes(cluster: cluster)
+        var jobs = try connection.jobs(cluster: cluster, filter: JobFilter(partition: partition, limit: 1_000_000)).map(
+            \.job)
+        if let partition {
+            guard partitions.contains(where: { $0.name == partition }) else {
+                return .unknownPartition(partition, known: partitions.map(\.name))
+            }
+            partitions = partitions.filter { $0.name == partition }
+            usage = usage.filter { $0.partition == partition }
+            nodes = nodes.filter { $0.partitions.contains(partition) }
+            jobs = jobs.filter { $0.partition == partition }
+        }
+        return .report(
+            StatusReport(
+                cluster: cluster, now: now, timeZone: timeZone, slurmVersion: success?.slurmVersion,
+                snapshotTime: success?.snapshotAt,
+                latestPoll: latest.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
+                failuresSinceSuccess: try connection.failuresSinceLastSuccess(cluster: cluster).count, usage: usage,
+                partitions: partitions, nodes: nodes, jobs: jobs))
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Bot
+import Discord
+import Dispatch
+import Foundation
+import HTTPServer
+import Logging
+import Poller
+import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurmbot-server",
+        abstract: "Serve Discord's interactions endpoint: signed requests in, slash command answers out.",
+        discussion: """
+            Put it behind Caddy (see Caddyfile) and give Discord the public URL of SLURMBOT_INTERACTIONS_PATH.
+            Every request's Ed25519 signature is checked (DISCORD_PUBLIC_KEY); unsigned or mis-signed requests get 401.
+            Answers come from the database the poller fills (read-only). Also serves /healthz and /metrics.
+
+            Settings (flags win, then the environment, then .env): SLURMBOT_LISTEN, SLURMBOT_INTERACTIONS_PATH,
+            DISCORD_PUBLIC_KEY, DISCORD_TIMESTAMP_WINDOW, DISCORD_GUILD_IDS, DISCORD_API_BASE, SLURMBOT_DB,
+            SLURMBOT_CLUSTER, SLURMBOT_TIMEZONE. SIGTERM or SIGINT: stop accepting, finish what is in flight, exit.
+
+            Exit status: 0 stopped cleanly, 2 bad configuration, 3 cannot listen.
+            """
+    )
+
+    @Option(help: "HOST:PORT or [IPv6]:PORT to listen on. Default: $SLURMBOT_LISTEN or 127.0.0.1:8080.")
+    var listen: String?
+
+    @Option(help: "SQLite database the poller writes. Default: $SLURMBOT_DB or data/slurmbot.db.")
+    var db: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "slurmbot.server")
+        let settings = Settings()
+        let endpointConfiguration: EndpointConfiguration
+        let address: (host: String, port: Int)
+        do {
+            let key = try settings.discordPublicKey()
+            guard let verifier = SignatureVerifier(publicKeyHex: key, window: try settings.timestampWindow()) else {
+                throw SettingsError("DISCORD_PUBLIC_KEY is not a usable Ed25519 public key")
+            }
+            address =
+                try listen.map { text throws(SettingsError) in
+                    guard let parsed = Settings.parseListenAddress(text) else {
+                        throw SettingsError("--listen must be HOST:PORT or [IPv6]:PORT, got '\(text)'")
+                    }
+                    return parsed
+                } ?? settings.listenAddress()
+            endpointConfiguration = EndpointConfiguration(
+                interactionsPath: try settings.interactionsPath(), verifier: verifier,
+                guildAllowList: try settings.guildIDs(),
+                timeZone: settings.timeZone, defaultCluster: settings.cluster)
+        } catch {
+            FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let path = db ?? settings.databasePath
+        var database: Database?
+        if FileManager.default.fileExists(atPath: path) {
+            database = try? Database(path: path, readOnly: true)
+        }
+        if database == nil {
+            logger.warning("no readable database at \(path): only PING and /help will answer until the poller runs")
+        }
+        let endpoint = InteractionEndpoint(
+            configuration: endpointConfiguration, database: database,
+            discord: DiscordClient(baseURL: settings.discordAPIBase), logger: logger)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(
+                configuration: HTTPServerConfiguration(host: address.host, port: address.port), responder: endpoint,
+                logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+        endpoint.metrics.attach(server)
+        let shown = address.host.contains(":") ? "[\(address.host)]" : address.host
+        FileHandle.standardOutput.write(
+            Data(
+                "slurmbot-server: listening on http://\(shown):\(server.port)\(endpointConfiguration.interactionsPath)\n"
+                    .utf8))
+        let signalName = await Self.waitForTermination()
+        logger.notice("\(signalName): stopping; finishing requests and deferred replies in flight")
+        await server.shutdown(grace: .seconds(10))
+        await endpoint.finishDeferredReplies(timeout: .seconds(15))
+        logger.notice("stopped")
+    }
+
+    /// Waits for SIGTERM or SIGINT and says which came.
+    static func waitForTermination() async -> String {
+        await withCheckedContinuation { continuation in
+            let queue = DispatchQueue(label: "slurmbot.signals")
+            let once = SignalOnce(continuation)
+            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { once.resume(name) }
+                source.resume()
+                once.keep(source)
+            }
+        }
+    }
+}
+
+/// Resumes the waiting task on the first signal only, and keeps the signal sources alive meanwhile.
+private final class SignalOnce: @unchecked Sendable {
+    // Touched only on the serial "slurmbot.signals" queue, and by `keep` before any signal can arrive.
+    private var continuation: CheckedContinuation<String, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<String, Never>) {
+        self.continuation = continuation
+    }
+
+    func keep(_ source: any DispatchSourceSignal) {
+        sources.append(source)
+    }
+
+    func resume(_ name: String) {
+        continuation?.resume(returning: name)
+        continuation = nil
+    }
+}

@@ -1,0 +1,70 @@
+import Discord
+import FixtureSupport
+import Foundation
+import HTTPServer
+import Logging
+import Poller
+import Remote
+import Store
+
+@testable import Bot
+
+/// Interactions signed as Discord signs them, for one key pair.
+struct Signer {
+    let key = SigningKey()
+    /// The fixture's poll time plus a minute: what "now" is in these tests.
+    static let now: Int64 = 1_795_549_370
+
+    var verifier: SignatureVerifier { SignatureVerifier(publicKeyHex: key.publicKeyHex)! }
+
+    func request(_ json: String, timestamp: Int64 = Signer.now, path: String = "/interactions") -> HTTPRequest {
+        let body = Array(json.utf8)
+        let (signature, stamp) = key.headers(for: body, timestamp: timestamp)
+        return HTTPRequest(
+            method: "POST", target: path,
+            headers: [
+                "Host": "bot", "Content-Type": "application/json", "X-Signature-Ed25519": signature,
+                "X-Signature-Timestamp": stamp,
+            ], body: body)
+    }
+
+    static func command(_ name: String, options: [(String, String)] = [], guild: String? = "111", token: String = "tok")
+        -> String
+    {
+        let optionsJSON = options.map { #"{"name":"\#($0.0)","type":3,"value":"\#($0.1)"}"# }.joined(separator: ",")
+        let guildJSON = guild.map { #","guild_id":"\#($0)""# } ?? ""
+        return
+            #"{"id":"1","application_id":"42","type":2,"token":"\#(token)","version":1\#(guildJSON),"member":{"user":{"id":"7","username":"ana"}},"data":{"id":"9","name":"\#(name)","type":1,"options":[\#(optionsJSON)]}}"#
+    }
+
+    static let ping = #"{"id":"1","application_id":"42","type":1,"token":"tok","version":1}"#
+}
+
+/// A database holding one real poll of the Slurm 22.05 lab (the fixture), cluster "lab".
+func labDatabase() async throws -> (Database, TemporaryDirectory) {
+    let directory = try TemporaryDirectory()
+    let database = try Database(path: directory.file("bot.db"))
+    let poller = Poller(
+        runner: FixtureRunner(directory: Fixtures.path("lab-22.05")), database: database, cluster: "lab",
+        logger: Logger(label: "test"))
+    _ = try await poller.pollOnce(now: Signer.now - 60)
+    return (database, directory)
+}
+
+extension HTTPResponse {
+    var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// The endpoint as the server builds it, with a fixed clock.
+func endpoint(
+    signer: Signer, database: Database?, discordBase: String = "http://127.0.0.1:9/api/v10",
+    commands: CommandTable = .standard, guilds: Set<String> = [], deferAfter: Duration = .seconds(2)
+) -> InteractionEndpoint {
+    InteractionEndpoint(
+        configuration: EndpointConfiguration(
+            verifier: signer.verifier, guildAllowList: guilds, deferAfter: deferAfter,
+            timeZone: TimeZone(identifier: "UTC")!, defaultCluster: "lab"),
+        commands: commands, database: database, discord: DiscordClient(baseURL: discordBase),
+        logger: Logger(label: "test"), now: { Signer.now })
+}

@@ -1,0 +1,205 @@
+import Discord
+import DiscordFake
+import FixtureSupport
+import Foundation
+import HTTPServer
+import Testing
+
+@testable import Bot
+
+/// A command that takes its time, optionally with a PNG: for deferral.
+struct SlowCommand: SlashCommand {
+    var delay: Duration
+    var withFile = false
+    let ephemeral = true
+    var definition: CommandDefinition { CommandDefinition(name: "slow", description: "Slow") }
+
+    func run(_ context: CommandContext) async -> Reply {
+        try? await Task.sleep(for: delay)
+        return Reply(
+            message: MessagePayload(
+                content: "done after a while",
+                embeds: withFile ? [Embed(image: .init(url: "attachment://chart.png"))] : nil),
+            files: withFile
+                ? [DiscordFile(filename: "chart.png", data: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1])] : [])
+    }
+}
+
+@Suite("the interactions endpoint, called directly: signatures, PING, commands, deferral, health, metrics")
+struct InteractionEndpointTests {
+    let signer = Signer()
+
+    @Test("a signed PING gets PONG, with JSON content type")
+    func ping() async {
+        let response = await endpoint(signer: signer, database: nil).respond(to: signer.request(Signer.ping))
+        #expect(response.status.code == 200 && response.headers["Content-Type"] == "application/json")
+        #expect(response.text == #"{"type":1}"#)
+    }
+
+    @Test("every bad signature is a 401 and is counted; nothing else is looked at first")
+    func badSignatures() async {
+        let endpoint = endpoint(signer: signer, database: nil)
+        var requests: [HTTPRequest] = []
+        var missing = signer.request(Signer.ping)
+        missing.headers.remove("X-Signature-Ed25519")
+        requests.append(missing)
+        var noTimestamp = signer.request(Signer.ping)
+        noTimestamp.headers.remove("X-Signature-Timestamp")
+        requests.append(noTimestamp)
+        var duplicated = signer.request(Signer.ping)
+        duplicated.headers.add("X-Signature-Ed25519", duplicated.headers["X-Signature-Ed25519"]!)
+        requests.append(duplicated)
+        var changed = signer.request(Signer.ping)
+        changed.body[3] ^= 1
+        requests.append(changed)
+        requests.append(signer.request(Signer.ping, timestamp: Signer.now - 3600))
+        requests.append(Signer().request(Signer.ping))
+        var garbage = signer.request("not json at all")
+        garbage.headers.set("X-Signature-Ed25519", "zz")
+        requests.append(garbage)
+        for request in requests {
+            let response = await endpoint.respond(to: request)
+            #expect(response.status.code == 401)
+        }
+        #expect(endpoint.metrics.render().contains("slurmbot_signature_failures_total 7"))
+    }
+
+    @Test("a signed body that is not an interaction is a 400, an unknown type too; neither crashes")
+    func malformed() async {
+        let endpoint = endpoint(signer: signer, database: nil)
+        for body in ["{", "[]", #"{"type":"x"}"#, "null", String(repeating: "[", count: 10_000)] {
+            #expect(await endpoint.respond(to: signer.request(body)).status.code == 400)
+        }
+        let unknownType = #"{"id":"1","application_id":"42","type":99,"token":"t","version":1}"#
+        let response = await endpoint.respond(to: signer.request(unknownType))
+        #expect(response.status.code == 400 && response.text.contains("unsupported interaction type 99"))
+    }
+
+    @Test("unknown and not-yet-available commands get an ephemeral explanation")
+    func unknownCommands() async throws {
+        let endpoint = endpoint(signer: signer, database: nil)
+        let unknown = await endpoint.respond(to: signer.request(Signer.command("frobnicate")))
+        let data = try #require(unknown.json?["data"] as? [String: Any])
+        #expect(unknown.json?["type"] as? Int == 4 && data["flags"] as? Int == 64)
+        #expect((data["content"] as? String)?.contains("Unknown command") == true)
+        let later = await endpoint.respond(to: signer.request(Signer.command("queue")))
+        #expect(
+            ((later.json?["data"] as? [String: Any])?["content"] as? String)?.contains(
+                "/queue is not available in this version yet") == true)
+    }
+
+    @Test("/help lists the commands and is for the invoker only")
+    func help() async throws {
+        let response = await endpoint(signer: signer, database: nil).respond(to: signer.request(Signer.command("help")))
+        let data = try #require(response.json?["data"] as? [String: Any])
+        #expect(data["flags"] as? Int == 64)
+        let embed = try #require((data["embeds"] as? [[String: Any]])?.first)
+        let fields = try #require(embed["fields"] as? [[String: Any]])
+        #expect(fields.map { $0["name"] as? String } == ["/status [partition] [cluster]", "/help"])
+        #expect((embed["description"] as? String)?.contains("Coming in a later version: /queue") == true)
+        #expect((data["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])
+    }
+
+    @Test("/status reads the store: the whole cluster, one partition, a name it does not know, a hostile name")
+    func status() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let endpoint = endpoint(signer: signer, database: database)
+        func embed(_ options: [(String, String)]) async throws -> [String: Any] {
+            let response = await endpoint.respond(to: signer.request(Signer.command("status", options: options)))
+            let data = try #require(response.json?["data"] as? [String: Any])
+            return try #require((data["embeds"] as? [[String: Any]])?.first)
+        }
+        let all = try await embed([])
+        #expect(all["title"] as? String == "Cluster lab")
+        let description = try #require(all["description"] as? String)
+        #expect(description.hasPrefix("```\nCluster lab, as of 2026-11-24 19:41 UTC"))
+        #expect(description.contains("n4  IDLE+DRAIN: lab: bad DIMM"))
+        let gpu = try await embed([("partition", "gpu")])
+        #expect(gpu["title"] as? String == "Cluster lab, partition gpu")
+        #expect(!(gpu["description"] as? String ?? "").contains("batch "))
+        for (options, text) in [
+            ([("partition", "nosuch")], "No partition nosuch (known: debug, batch, gpu, maint)"),
+            ([("partition", "gpu; rm -rf /")], "not one Slurm would use"),
+            ([("cluster", "other")], "No polls for cluster other (known: lab)"),
+        ] {
+            let response = await endpoint.respond(to: signer.request(Signer.command("status", options: options)))
+            let data = try #require(response.json?["data"] as? [String: Any])
+            #expect(data["flags"] as? Int == 64 && (data["content"] as? String)?.contains(text) == true, "\(data)")
+        }
+    }
+
+    @Test("a status too long for an embed is cut at a line end, with the count of lines left out")
+    func longStatus() {
+        let text = (1...2000).map { "line \($0) " + String(repeating: "x", count: 40) }.joined(separator: "\n")
+        let block = StatusCommand.codeBlock(text, limit: 4096)
+        #expect(block.count <= 4096 && block.hasPrefix("```\nline 1 ") && block.hasSuffix(" more lines\n```"))
+    }
+
+    @Test("a guild allow-list never blocks PING, and refuses commands from other guilds")
+    func guilds() async throws {
+        let endpoint = endpoint(signer: signer, database: nil, guilds: ["111"])
+        #expect(await endpoint.respond(to: signer.request(Signer.ping)).text == #"{"type":1}"#)
+        #expect(await endpoint.respond(to: signer.request(Signer.command("help"))).json?["data"] != nil)
+        let other = await endpoint.respond(to: signer.request(Signer.command("help", guild: "222")))
+        #expect(
+            ((other.json?["data"] as? [String: Any])?["content"] as? String)?.contains("not enabled for this server")
+                == true)
+        let direct = await endpoint.respond(to: signer.request(Signer.command("help", guild: nil)))
+        #expect(((direct.json?["data"] as? [String: Any])?["content"] as? String)?.contains("not enabled") == true)
+    }
+
+    @Test("a slow reply is deferred, then delivered by PATCH …/@original; one with a PNG goes as multipart")
+    func deferral() async throws {
+        let fake = try FakeDiscord()
+        let table = CommandTable(handlers: [SlowCommand(delay: .milliseconds(300))], definitions: [])
+        let slow = endpoint(
+            signer: signer, database: nil, discordBase: fake.baseURL, commands: table, deferAfter: .milliseconds(50))
+        let response = await slow.respond(to: signer.request(Signer.command("slow", token: "slowtoken")))
+        #expect(response.json?["type"] as? Int == 5)
+        #expect((response.json?["data"] as? [String: Any])?["flags"] as? Int == 64)
+        let delivered = try #require(await fake.requests(count: 1).first)
+        #expect(delivered.method == "PATCH" && delivered.path == "/api/v10/webhooks/42/slowtoken/messages/@original")
+        #expect(delivered.json?["content"] as? String == "done after a while" && delivered.problems.isEmpty)
+        await slow.finishDeferredReplies(timeout: .seconds(5))
+        #expect(slow.deferredInFlight == 0)
+
+        let charts = CommandTable(handlers: [SlowCommand(delay: .zero, withFile: true)], definitions: [])
+        let withFile = endpoint(signer: signer, database: nil, discordBase: fake.baseURL, commands: charts)
+        let immediate = await withFile.respond(to: signer.request(Signer.command("slow", token: "filetoken")))
+        #expect(immediate.json?["type"] as? Int == 5, "files go only with an edit: defer at once")
+        let upload = try #require(await fake.requests(count: 2).last)
+        #expect(upload.problems.isEmpty, "\(upload.problems)")
+        #expect(upload.parts?.map(\.name) == ["payload_json", "files[0]"])
+        await withFile.finishDeferredReplies(timeout: .seconds(5))
+        #expect(withFile.metrics.render().contains("slurmbot_deferred_replies_total 1"))
+
+        fake.script(FakeDiscord.Reply(status: 404, body: #"{"message": "Unknown interaction", "code": 10062}"#))
+        _ = await withFile.respond(to: signer.request(Signer.command("slow", token: "gone")))
+        await withFile.finishDeferredReplies(timeout: .seconds(5))
+        #expect(withFile.metrics.render().contains("slurmbot_followup_failures_total 1"))
+        await fake.shutdown()
+    }
+
+    @Test("/healthz, /metrics, wrong methods and unknown paths")
+    func otherRoutes() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let withData = endpoint(signer: signer, database: database)
+        let health = await withData.respond(to: HTTPRequest(method: "GET", target: "/healthz", headers: ["Host": "b"]))
+        #expect(health.status.code == 200)
+        let clusters = try #require(health.json?["clusters"] as? [[String: Any]])
+        #expect(clusters.first?["cluster"] as? String == "lab" && clusters.first?["last_poll_ok"] as? Bool == true)
+        #expect(
+            await endpoint(signer: signer, database: nil).respond(to: HTTPRequest(method: "GET", target: "/healthz"))
+                .status.code == 503)
+        _ = await withData.respond(to: signer.request(Signer.ping))
+        let metrics = await withData.respond(to: HTTPRequest(method: "GET", target: "/metrics"))
+        #expect(metrics.headers["Content-Type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(metrics.text.contains(#"slurmbot_http_requests_total{route="interactions",status="200"} 1"#))
+        #expect(metrics.text.contains("slurmbot_http_request_duration_seconds_count 2"))
+        let get = await withData.respond(to: HTTPRequest(method: "GET", target: "/interactions"))
+        #expect(get.status.code == 405 && get.headers["Allow"] == "POST")
+        #expect(await withData.respond(to: HTTPRequest(method: "GET", target: "/nope")).status.code == 404)
+    }
+}

@@ -1,0 +1,50 @@
+import Testing
+
+@testable import Poller
+
+@Suite("Discord settings: public key, listen address, path, window, guilds")
+struct DiscordSettingsTests {
+    @Test("defaults, and good values read back")
+    func values() throws {
+        let empty = Settings(values: [:])
+        #expect(try empty.listenAddress() == ("127.0.0.1", 8080))
+        #expect(try empty.interactionsPath() == "/interactions" && (try empty.timestampWindow()) == 300)
+        #expect(try empty.guildIDs().isEmpty && empty.discordAPIBase == "https://discord.com/api/v10")
+        let set = Settings(values: [
+            "DISCORD_PUBLIC_KEY": String(repeating: "aB", count: 32), "SLURMBOT_LISTEN": "[::]:443",
+            "SLURMBOT_INTERACTIONS_PATH": "/discord", "DISCORD_TIMESTAMP_WINDOW": "0",
+            "DISCORD_GUILD_IDS": " 123, 456 ,",
+        ])
+        #expect(try set.discordPublicKey().count == 64)
+        #expect(try set.listenAddress() == ("::", 443))
+        #expect(try set.interactionsPath() == "/discord" && (try set.timestampWindow()) == 0)
+        #expect(try set.guildIDs() == ["123", "456"])
+        #expect(Settings.parseListenAddress("::1:80") == nil && Settings.parseListenAddress("h:99999") == nil)
+        #expect(Settings.parseListenAddress("0.0.0.0:0")! == ("0.0.0.0", 0))
+    }
+
+    @Test(
+        "bad values name the setting",
+        arguments: [
+            ([:], "DISCORD_PUBLIC_KEY is not set"),
+            (["DISCORD_PUBLIC_KEY": "abc"], "DISCORD_PUBLIC_KEY must be 64 hex digits"),
+            (["DISCORD_PUBLIC_KEY": String(repeating: "g", count: 64)], "DISCORD_PUBLIC_KEY must be 64 hex digits"),
+        ])
+    func badKeys(values: [String: String], message: String) {
+        #expect { try Settings(values: values).discordPublicKey() } throws: {
+            ($0 as? SettingsError)?.description.hasPrefix(message) == true
+        }
+    }
+
+    @Test("bad addresses, paths, windows and guild lists are refused")
+    func badOthers() {
+        #expect(throws: SettingsError.self) { try Settings(values: ["SLURMBOT_LISTEN": "8080"]).listenAddress() }
+        #expect(throws: SettingsError.self) {
+            try Settings(values: ["SLURMBOT_INTERACTIONS_PATH": "interactions"]).interactionsPath()
+        }
+        #expect(throws: SettingsError.self) {
+            try Settings(values: ["DISCORD_TIMESTAMP_WINDOW": "-5"]).timestampWindow()
+        }
+        #expect(throws: SettingsError.self) { try Settings(values: ["DISCORD_GUILD_IDS": "123,abc"]).guildIDs() }
+    }
+}
