@@ -1,0 +1,84 @@
+import Discord
+import FixtureSupport
+import Foundation
+import HTTPClient
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A port nothing listens on right now (the kernel's choice).
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+@Suite("real Caddy (Debian's package) in front of slurmbot-server, with the project's Caddyfile", .serialized)
+struct CaddyTests {
+    @Test("signed interactions pass through Caddy; bad ones are refused; only the endpoint and /healthz are exposed")
+    func throughCaddy() async throws {
+        let caddyBinary = "/usr/bin/caddy"
+        #expect(FileManager.default.isExecutableFile(atPath: caddyBinary), "Caddy is needed: scripts/test installs it")
+        let (_, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let (server, upstream) = try await ServerBinaryTests.start([
+            "SLURMBOT_DB": directory.file("bot.db"), "DISCORD_TIMESTAMP_WINDOW": "0",
+        ])
+        defer { server.kill() }
+        let port = freePort()
+        let caddyfile = Fixtures.root.deletingLastPathComponent().appendingPathComponent("Caddyfile").path
+        let caddy = try Spawned(
+            caddyBinary, ["run", "--config", caddyfile, "--adapter", "caddyfile"],
+            environment: Spawned.cleanEnvironment([
+                "SLURMBOT_SITE": "http://127.0.0.1:\(port)", "CADDY_ADMIN": "off",
+                "SLURMBOT_UPSTREAM": String(upstream.dropFirst("http://".count)), "HOME": directory.path,
+                "XDG_DATA_HOME": directory.file("caddy-data"), "XDG_CONFIG_HOME": directory.file("caddy-config"),
+            ]))
+        defer { caddy.kill() }
+        let site = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<250 where !ready {
+            ready =
+                (try? await ServerBinaryTests.client.execute(HTTPClientRequest(method: "GET", url: site + "/healthz")))
+                != nil
+            if !ready { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(ready, "Caddy did not start: \(caddy.stderr.suffix(2000))")
+
+        let pong = try await ServerBinaryTests.post(site, Signer.ping)
+        #expect(pong.status == 200 && String(decoding: pong.body, as: UTF8.self) == #"{"type":1}"#)
+        #expect(try await ServerBinaryTests.post(site, Signer.ping, signedBy: .init()).status == 401)
+        let status = try await ServerBinaryTests.post(site, Signer.command("status"))
+        #expect(String(decoding: status.body, as: UTF8.self).contains("Cluster lab"))
+
+        let health = try await ServerBinaryTests.client.execute(
+            HTTPClientRequest(method: "GET", url: site + "/healthz"))
+        #expect(health.status == 200 && String(decoding: health.body, as: UTF8.self).contains(#""cluster":"lab""#))
+        let metrics = try await ServerBinaryTests.client.execute(
+            HTTPClientRequest(method: "GET", url: site + "/metrics"))
+        #expect(metrics.status == 404, "metrics stay on loopback")
+        let huge = try await ServerBinaryTests.client.execute(
+            HTTPClientRequest(
+                method: "POST", url: site + "/interactions", headers: [("Content-Type", "application/json")],
+                body: [UInt8](repeating: 0x20, count: 2_000_000)))
+        #expect(huge.status == 413)
+
+        // What went through Caddy is counted by slurmbot-server itself.
+        let direct = try await ServerBinaryTests.client.execute(
+            HTTPClientRequest(method: "GET", url: upstream + "/metrics"))
+        #expect(String(decoding: direct.body, as: UTF8.self).contains("slurmbot_signature_failures_total 1"))
+        caddy.signal(SIGTERM)
+        #expect(await caddy.wait(timeout: .seconds(10)) != nil)
+    }
+}
