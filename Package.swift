@@ -92,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", .product(name: "Logging", package: "swift-log"),
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources"
         ),

@@ -3,6 +3,8 @@
 //   parse-store   parse + store of a 10,000-node / 50,000-job snapshot, first poll and a later poll
 //   storage-day   database size after a day of a 10,000-node cluster polled every minute, beside the size of
 //                 storing every node's state every poll (SQLite rows and the original tool's JSON lines)
+//   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
+//                 Caddy) beside libsodium's raw verify rate
 //   ssh-poll      one poll through the bastion on loopback (the lab, scripts/lab) and a 10,000-node output
 //                 printed on the head, beside OpenSSH's ssh -J running the same command (needs root)
 import Foundation
@@ -220,6 +222,7 @@ switch which {
 case "parse-store": try parseStore()
 case "storage-day": try storageDay()
 case "ssh-poll": try await sshPoll()
+case "endpoint": try await endpointBenchmark()
 case "parse-profile":
     // For profilers: parse the same output twenty times.
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
@@ -246,8 +249,9 @@ case "store-profile":
 case "all":
     try parseStore()
     try storageDay()
+    try await endpointBenchmark()
     if getuid() == 0 { try await sshPoll() } else { print("ssh-poll skipped: the lab needs root") }
 default:
-    print("usage: slurmbot-bench [parse-store|storage-day|ssh-poll|all] [--nodes N] [--jobs N] [--hours H]")
+    print("usage: slurmbot-bench [parse-store|storage-day|endpoint|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]")
     exit(2)
 }
