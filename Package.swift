@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "CSodium",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "CSodium", "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources"

@@ -1,6 +1,7 @@
 // The raw verify rate is the reference the endpoint is measured against, so the benchmark calls libsodium itself.
 import CSodium
 import Discord
+import FixtureSupport
 import Foundation
 import Logging
 import Poller
@@ -51,8 +52,8 @@ func endpointBenchmark() async throws {
     // The server (release build) and Caddy in front of it.
     let directory = scratch()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let serverPort = freePort()
-    let caddyPort = freePort()
+    let serverPort = Ports.free()
+    let caddyPort = Ports.free()
     // A database with one poll of the simulated cluster, for /status.
     let database = try Database(path: directory + "/bench.db")
     let clock = SimulationClock()
@@ -127,22 +128,6 @@ func endpointBenchmark() async throws {
             }
         }
     }
-}
-
-/// A port nothing listens on right now.
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 func nproc() -> Int { ProcessInfo.processInfo.activeProcessorCount }

@@ -8,22 +8,6 @@ import Testing
     import Glibc
 #endif
 
-/// A port nothing listens on right now (the kernel's choice).
-func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 @Suite("real Caddy (Debian's package) in front of slurmbot-server, with the project's Caddyfile", .serialized)
 struct CaddyTests {
     @Test("signed interactions pass through Caddy; bad ones are refused; only the endpoint and /healthz are exposed")
@@ -36,7 +20,7 @@ struct CaddyTests {
             "SLURMBOT_DB": directory.file("bot.db"), "DISCORD_TIMESTAMP_WINDOW": "0",
         ])
         defer { server.kill() }
-        let port = freePort()
+        let port = Ports.free()
         let caddyfile = Fixtures.root.deletingLastPathComponent().appendingPathComponent("Caddyfile").path
         let caddy = try Spawned(
             caddyBinary, ["run", "--config", caddyfile, "--adapter", "caddyfile"],
