@@ -9,25 +9,55 @@ public struct HealthCheck: Sendable {
         self.database = database
     }
 
+    struct Report: Encodable {
+        struct Cluster: Encodable {
+            var cluster: String
+            var lastSuccessAgeSeconds: Int64?
+            var lastPollOK: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case cluster
+                case lastSuccessAgeSeconds = "last_success_age_seconds"
+                case lastPollOK = "last_poll_ok"
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(cluster, forKey: .cluster)
+                try container.encode(lastSuccessAgeSeconds, forKey: .lastSuccessAgeSeconds)
+                try container.encode(lastPollOK, forKey: .lastPollOK)
+            }
+        }
+
+        var status: String
+        var error: String?
+        var clusters: [Cluster]?
+    }
+
     public func check(now: Int64) async -> (healthy: Bool, json: String) {
-        guard let database else { return (false, #"{"status":"error","error":"no database configured"}"#) }
+        guard let database else {
+            return (false, Self.encode(Report(status: "error", error: "no database configured")))
+        }
         do {
             let clusters = try await database.run { connection in
                 try connection.clusters().map { cluster in
-                    (
-                        cluster, try connection.latestSuccessfulPoll(cluster: cluster),
-                        try connection.latestPoll(cluster: cluster)
-                    )
+                    Report.Cluster(
+                        cluster: cluster,
+                        lastSuccessAgeSeconds: try connection.latestSuccessfulPoll(cluster: cluster).map {
+                            max(0, now - $0.finishedAt)
+                        },
+                        lastPollOK: try connection.latestPoll(cluster: cluster)?.ok ?? false)
                 }
             }
-            let entries = clusters.map { cluster, success, latest in
-                let age = success.map { String(max(0, now - $0.finishedAt)) } ?? "null"
-                return
-                    #"{"cluster":"\#(cluster)","last_success_age_seconds":\#(age),"last_poll_ok":\#(latest?.ok ?? false)}"#
-            }
-            return (true, #"{"status":"ok","clusters":[\#(entries.joined(separator: ","))]}"#)
+            return (true, Self.encode(Report(status: "ok", clusters: clusters)))
         } catch {
-            return (false, #"{"status":"error","error":"the database cannot be read"}"#)
+            return (false, Self.encode(Report(status: "error", error: "the database cannot be read")))
         }
+    }
+
+    private static func encode(_ report: Report) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"status":"error"}"#
     }
 }

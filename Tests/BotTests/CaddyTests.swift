@@ -56,7 +56,9 @@ struct CaddyTests {
             HTTPClientRequest(
                 method: "POST", url: site + "/interactions", headers: [("Content-Type", "application/json")],
                 body: [UInt8](repeating: 0x20, count: 2_000_000)))
-        #expect(huge.status == 413)
+        // slurmbot-server answers 413 as soon as it sees the length; Caddy, still sending the body, relays that or
+        // reports its own write error (502), whichever comes first. Either way the body goes nowhere.
+        #expect(huge.status == 413 || huge.status == 502, "an oversized body must be refused, got \(huge.status)")
 
         // What went through Caddy is counted by slurmbot-server itself.
         let direct = try await ServerBinaryTests.client.execute(
