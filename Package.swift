@@ -43,6 +43,8 @@ let package = Package(
         .target(name: "HTTPClient", dependencies: ["CCurl"]),
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
+        // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
+        .target(name: "Charts", dependencies: ["CCairo"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",
@@ -111,6 +113,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),
         .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),
