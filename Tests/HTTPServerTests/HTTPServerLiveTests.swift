@@ -27,7 +27,7 @@ struct TestResponder: HTTPResponder {
     }
 }
 
-/// Waits are bounded by the raw client's 5 s receive timeout: an answer that does not come fails the test. Speed is
+/// Waits are bounded by the raw client's 20 s receive timeout: an answer that does not come fails the test. Speed is
 /// for the benchmarks, so no test asserts how fast.
 @Suite(
     "the HTTP server on real sockets: keep-alive, pipelining, limits, slow clients, many clients, shutdown", .serialized

@@ -26,7 +26,7 @@ final class RawClient: Sendable {
     }
 
     /// Connects to `host` (IPv4 or IPv6 literal) with a receive timeout so no test can hang.
-    init(host: String = "127.0.0.1", port: Int, timeout: Double = 5) throws {
+    init(host: String = "127.0.0.1", port: Int, timeout: Double = 20) throws {
         var v4 = sockaddr_in()
         var v6 = sockaddr_in6()
         let isV6 = host.contains(":")
