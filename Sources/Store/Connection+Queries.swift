@@ -214,32 +214,56 @@ extension Connection {
             values += states.map { .text($0.rawValue) }
         }
         return try statement(
-            """
-            SELECT job_id, display_id, array_job_id, array_task, het_job_id, het_offset, name, user, account,
-                partition, qos, state, reason, submit_time, start_time, end_time, time_limit, node_count, cpus,
-                memory_mb, gres, node_list, priority, dependency, first_seen, gone_at, final_state, exit_code,
-                exit_signal, ended_at
-            FROM jobs WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY submit_time DESC, job_id DESC LIMIT \(max(0, filter.limit))
-            """
-        ).query(values) { row in
-            let job = Job(
-                displayID: row.optionalText(1) ?? String(row.int(0)), jobID: row.int(0), arrayJobID: row.optionalInt(2),
-                arrayTask: row.optionalText(3), hetJobID: row.optionalInt(4), hetOffset: row.optionalInt(5),
-                name: row.text(6), user: row.text(7), account: row.optionalText(8), partition: row.text(9),
-                qos: row.optionalText(10), state: JobState(rawValue: row.text(11)),
-                reason: JobReason(parsing: row.optionalText(12) ?? "None"),
-                timeLimit: row.optionalInt(16).map(SlurmDuration.seconds) ?? .unlimited, nodeCount: row.int(17),
-                cpus: row.int(18), memoryMB: row.optionalInt(19), gres: Gres.parseList(row.text(20)),
-                nodeList: row.optionalText(21), submitTime: row.optionalInt64(13), startTime: row.optionalInt64(14),
-                endTime: row.optionalInt64(15), priority: row.optionalInt(22), dependency: row.optionalText(23)
-            )
-            return JobRecord(
-                job: job, firstSeen: row.int64(24), goneAt: row.optionalInt64(25),
-                finalState: row.optionalText(26).map(JobState.init(rawValue:)), exitCode: row.optionalInt(27),
-                exitSignal: row.optionalInt(28), endedAt: row.optionalInt64(29)
-            )
+            "SELECT \(Self.jobColumns) FROM jobs WHERE \(conditions.joined(separator: " AND ")) "
+                + "ORDER BY submit_time DESC, job_id DESC LIMIT \(max(0, filter.limit))"
+        ).query(values, Self.jobRecord)
+    }
+
+    /// The names of the nodes in the latest snapshot, for suggestions as people type.
+    public func nodeNames(cluster: String) throws -> [String] {
+        try statement("SELECT name FROM nodes WHERE cluster = ? AND gone_at IS NULL").query([.text(cluster)]) {
+            $0.text(0)
         }
+    }
+
+    /// The users with jobs in the queue now.
+    public func queuedUsers(cluster: String) throws -> [String] {
+        try statement("SELECT DISTINCT user FROM jobs WHERE cluster = ? AND gone_at IS NULL").query([.text(cluster)]) {
+            $0.text(0)
+        }
+    }
+
+    /// One job by the id people write (`12345`, or `12345_7` for an array task), listed or not.
+    public func job(cluster: String, id: String) throws -> JobRecord? {
+        try statement(
+            "SELECT \(Self.jobColumns) FROM jobs WHERE cluster = ?1 AND (display_id = ?2 OR (display_id IS NULL AND job_id = ?3)) "
+                + "ORDER BY first_seen DESC LIMIT 1"
+        ).query([.text(cluster), .text(id), .integer(Int64(id) ?? -1)], Self.jobRecord).first
+    }
+
+    private static let jobColumns = """
+        job_id, display_id, array_job_id, array_task, het_job_id, het_offset, name, user, account, partition, qos, state,
+        reason, submit_time, start_time, end_time, time_limit, node_count, cpus, memory_mb, gres, node_list, priority,
+        dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at
+        """
+
+    private static func jobRecord(_ row: Statement) -> JobRecord {
+        let job = Job(
+            displayID: row.optionalText(1) ?? String(row.int(0)), jobID: row.int(0), arrayJobID: row.optionalInt(2),
+            arrayTask: row.optionalText(3), hetJobID: row.optionalInt(4), hetOffset: row.optionalInt(5),
+            name: row.text(6), user: row.text(7), account: row.optionalText(8), partition: row.text(9),
+            qos: row.optionalText(10), state: JobState(rawValue: row.text(11)),
+            reason: JobReason(parsing: row.optionalText(12) ?? "None"),
+            timeLimit: row.optionalInt(16).map(SlurmDuration.seconds) ?? .unlimited, nodeCount: row.int(17),
+            cpus: row.int(18), memoryMB: row.optionalInt(19), gres: Gres.parseList(row.text(20)),
+            nodeList: row.optionalText(21), submitTime: row.optionalInt64(13), startTime: row.optionalInt64(14),
+            endTime: row.optionalInt64(15), priority: row.optionalInt(22), dependency: row.optionalText(23)
+        )
+        return JobRecord(
+            job: job, firstSeen: row.int64(24), goneAt: row.optionalInt64(25),
+            finalState: row.optionalText(26).map(JobState.init(rawValue:)), exitCode: row.optionalInt(27),
+            exitSignal: row.optionalInt(28), endedAt: row.optionalInt64(29)
+        )
     }
 
     private func split(_ text: String) -> [String] {
