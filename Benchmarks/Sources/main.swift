@@ -49,28 +49,9 @@ func scratch() -> String {
     return path
 }
 
-/// The poll output of a cluster of about `nodes` nodes with exactly `jobs` jobs at `time`: the scaled simulated
-/// cluster's nodes and jobs, topped up with pending array jobs (as big clusters have) to reach the count.
+/// The poll output of the scaled simulated cluster at `time`, topped up with pending jobs to `jobs` in all.
 func syntheticOutput(cluster: SimulatedCluster, at time: Int64, jobs wanted: Int, nonce: String) -> String {
-    var sections = cluster.sections(at: time)
-    let snapshot = cluster.snapshot(at: time)
-    let text = SlurmText(clock: cluster.clock)
-    var extra = ""
-    let missing = max(0, wanted - snapshot.jobs.count)
-    for index in 0..<missing {
-        let id = 900_000_000 + index
-        let job = Job(
-            displayID: "\(id)", jobID: id, name: "queued-\(index % 97) sweep", user: "user\(index % 400)",
-            account: "acct\(index % 40)", partition: ["cpu", "gpu", "bigmem"][index % 3], qos: "normal",
-            state: .pending, reason: JobReason(parsing: index % 5 == 0 ? "Resources" : "Priority"),
-            timeLimit: .seconds(3600 * (1 + index % 48)), timeLeft: .seconds(3600 * (1 + index % 48)),
-            nodeCount: 1 + index % 4, cpus: 8 * (1 + index % 8), memoryMB: 16_000,
-            gres: index % 3 == 1 ? [Gres(name: "gpu", type: "a100", count: 1 + index % 4)] : [],
-            submitTime: 1_781_500_000 - Int64(index % 86_400), priority: 10_000 - index % 5000)
-        extra += text.jobLine(job)
-    }
-    sections[.jobs]!.text += extra
-    return PollScript.assemble(nonce: nonce, sections: sections)
+    cluster.output(at: time, nonce: nonce, toppedUpTo: wanted)
 }
 
 func parseStore() throws {
@@ -252,6 +233,8 @@ case "all":
     try await endpointBenchmark()
     if getuid() == 0 { try await sshPoll() } else { print("ssh-poll skipped: the lab needs root") }
 default:
-    print("usage: slurmbot-bench [parse-store|storage-day|endpoint|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]")
+    print(
+        "usage: slurmbot-bench [parse-store|storage-day|endpoint|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]"
+    )
     exit(2)
 }
