@@ -49,7 +49,8 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "Discord", "HTTPServer", "Store", "Reports", "SlurmKit", .product(name: "Logging", package: "swift-log"),
+                "Discord", "HTTPServer", "Store", "Reports", "SlurmKit", "Charts",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // SQLite history of the cluster.
@@ -109,7 +110,9 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "Store", "FixtureSupport",
+                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "Store",
+                "FixtureSupport",
+                "Charts", "Simulation", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

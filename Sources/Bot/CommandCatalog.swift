@@ -73,4 +73,12 @@ public enum CommandCatalog {
             options: [OptionDefinition(.string, "question", "Your question", required: true, maxLength: 300), cluster]),
         CommandDefinition(name: "help", description: "What each command does"),
     ]
+
+    /// One command's definition by name (the catalog is the single source of them).
+    static func definition(_ name: String) -> CommandDefinition {
+        guard let definition = all.first(where: { $0.name == name }) else {
+            preconditionFailure("no /\(name) in the catalog")
+        }
+        return definition
+    }
 }

@@ -18,7 +18,12 @@ public struct CommandTable: Sendable {
 
     /// The commands with handlers today.
     public static var standard: CommandTable {
-        CommandTable(handlers: [HelpCommand(definitions: CommandCatalog.all), StatusCommand()])
+        let handlers: [any SlashCommand] = [
+            StatusCommand(), QueueCommand(), HistoryCommand(), HeatmapCommand(), InspectCommand(), CanRunCommand(),
+            WhyCommand(),
+        ]
+        let available = Set(handlers.map(\.definition.name) + ["help"])
+        return CommandTable(handlers: handlers + [HelpCommand(definitions: CommandCatalog.all, available: available)])
     }
 
     public func handler(named name: String) -> (any SlashCommand)? {

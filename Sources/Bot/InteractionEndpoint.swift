@@ -134,9 +134,12 @@ public final class InteractionEndpoint: HTTPResponder {
         case .applicationCommand:
             return await command(interaction)
         case .autocomplete:
-            return Self.json(.choices([]))
+            let focused = interaction.data?.options?.first { $0.focused == true }
+            let choices = await Suggestions.choices(
+                context(for: interaction), option: focused?.name ?? "", typed: focused?.value?.string ?? "")
+            return Self.json(.choices(choices))
         case .messageComponent:
-            return Self.json(.message(Reply.problem("That button is not supported by this version.").message))
+            return await component(interaction)
         default:
             logger.warning("an interaction of an unknown type", metadata: ["type": "\(interaction.type.rawValue)"])
             return .text(.badRequest, "unsupported interaction type \(interaction.type.rawValue)")
@@ -153,14 +156,60 @@ public final class InteractionEndpoint: HTTPResponder {
             return Self.json(.message(Reply.problem(text).message))
         }
         metrics.command(name)
-        let context = CommandContext(
-            interaction: interaction, database: database, now: now(), timeZone: configuration.timeZone,
-            defaultCluster: configuration.defaultCluster)
-        let work = Task { await handler.run(context) }
-        if let reply = await Self.first(of: work, within: configuration.deferAfter), reply.files.isEmpty {
-            return Self.json(.message(reply.message))
+        let context = context(for: interaction)
+        return await answerOrDefer(interaction, work: run(handler, context, named: name), named: name) { reply in
+            .message(reply.message)
+        } deferred: {
+            .deferred(ephemeral: handler.ephemeral)
         }
-        // Not ready in time, or with files (which only an edit can carry): "thinking…" now, the reply by PATCH.
+    }
+
+    private func context(for interaction: Interaction, options: [String: OptionValue]? = nil) -> CommandContext {
+        CommandContext(
+            interaction: interaction, database: database, now: now(), timeZone: configuration.timeZone,
+            defaultCluster: configuration.defaultCluster, options: options)
+    }
+
+    /// A Refresh button: the same command with the options its id carries, updating the message in place.
+    private func component(_ interaction: Interaction) async -> HTTPResponse {
+        guard let id = interaction.data?.customID, let refresh = RefreshButton.parse(id),
+            let handler = commands.handler(named: refresh.command)
+        else { return Self.json(.message(Reply.problem("That button is not supported by this version.").message)) }
+        metrics.command(refresh.command + " (refresh)")
+        let context = context(for: interaction, options: refresh.options.mapValues { .string($0) })
+        // A problem (the cluster vanished, say) goes to the clicker alone; the message stays as it was.
+        return await answerOrDefer(
+            interaction, work: run(handler, context, named: refresh.command),
+            named: refresh.command
+        ) {
+            reply in
+            reply.ephemeral ? .message(reply.message) : .update(reply.message)
+        } deferred: {
+            InteractionResponse(type: .deferredUpdateMessage)
+        }
+    }
+
+    /// Starts the handler; a failure on our side goes to the log, where the user's message says it is.
+    private func run(_ handler: any SlashCommand, _ context: CommandContext, named name: String) -> Task<Reply, Never> {
+        let logger = self.logger
+        return Task {
+            let reply = await handler.run(context)
+            if let failure = reply.failure {
+                logger.error("a command failed", metadata: ["command": "\(name)", "error": "\(failure)"])
+            }
+            return reply
+        }
+    }
+
+    /// Answers with the reply if it is ready within about 2 s and has no files; else answers `deferred` now and
+    /// finishes by editing the original message through Discord's API (files need that edit).
+    private func answerOrDefer(
+        _ interaction: Interaction, work: Task<Reply, Never>, named name: String,
+        immediate: (Reply) -> InteractionResponse, deferred response: () -> InteractionResponse
+    ) async -> HTTPResponse {
+        if let reply = await Self.first(of: work, within: configuration.deferAfter), reply.files.isEmpty {
+            return Self.json(immediate(reply))
+        }
         metrics.deferredStarted()
         let (discord, metrics, logger) = (self.discord, self.metrics, self.logger)
         deferred.start {
@@ -168,7 +217,8 @@ public final class InteractionEndpoint: HTTPResponder {
             do {
                 try await discord.editOriginalResponse(
                     applicationID: interaction.applicationID, interactionToken: interaction.token,
-                    message: reply.message, files: reply.files)
+                    message: reply.message,
+                    files: reply.files)
             } catch {
                 metrics.followUpFailure()
                 logger.error(
@@ -176,7 +226,7 @@ public final class InteractionEndpoint: HTTPResponder {
             }
             metrics.deferredFinished()
         }
-        return Self.json(.deferred(ephemeral: handler.ephemeral))
+        return Self.json(response())
     }
 
     /// The task's value if it finishes within `limit`, else nil (the task goes on).

@@ -23,8 +23,10 @@ public struct CommandContext: Sendable {
     /// The cluster to use when the database holds several and the user named none.
     public var defaultCluster: String
 
+    /// - Parameter options: the options to use instead of the interaction's (a Refresh button carries its own).
     public init(
-        interaction: Interaction, database: Database?, now: Int64, timeZone: TimeZone, defaultCluster: String
+        interaction: Interaction, database: Database?, now: Int64, timeZone: TimeZone, defaultCluster: String,
+        options override: [String: OptionValue]? = nil
     ) {
         self.interaction = interaction
         self.database = database
@@ -35,7 +37,7 @@ public struct CommandContext: Sendable {
         for option in interaction.data?.options ?? [] {
             if let value = option.value { options[option.name] = value }
         }
-        self.options = options
+        self.options = override ?? options
     }
 
     public func string(_ name: String) -> String? { options[name]?.string }
@@ -46,6 +48,8 @@ public struct Reply: Sendable {
     public var message: MessagePayload
     public var files: [DiscordFile]
     public var ephemeral: Bool
+    /// What went wrong inside, for the log only; the user sees the message.
+    public var failure: String?
 
     public init(message: MessagePayload, files: [DiscordFile] = [], ephemeral: Bool = false) {
         var message = message
@@ -59,5 +63,17 @@ public struct Reply: Sendable {
     /// A problem for the user: short, ephemeral, with no internal detail (that goes to the log).
     public static func problem(_ text: String) -> Reply {
         Reply(message: MessagePayload(content: text), ephemeral: true)
+    }
+
+    /// A problem caused by `error` on our side: the user gets `text`, the log gets the error.
+    public static func failure(_ text: String, logging error: any Error) -> Reply {
+        var reply = problem(text)
+        reply.failure = String(describing: error)
+        return reply
+    }
+
+    /// The store could not be read (locked past the timeout, corrupt, missing).
+    static func storeFailure(_ error: any Error) -> Reply {
+        failure("The cluster data cannot be read right now; the admins can find the error in the logs.", logging: error)
     }
 }

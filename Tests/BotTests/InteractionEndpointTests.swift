@@ -82,10 +82,10 @@ struct InteractionEndpointTests {
         let data = try #require(unknown.json?["data"] as? [String: Any])
         #expect(unknown.json?["type"] as? Int == 4 && data["flags"] as? Int == 64)
         #expect((data["content"] as? String)?.contains("Unknown command") == true)
-        let later = await endpoint.respond(to: signer.request(Signer.command("queue")))
+        let later = await endpoint.respond(to: signer.request(Signer.command("summary")))
         #expect(
             ((later.json?["data"] as? [String: Any])?["content"] as? String)?.contains(
-                "/queue is not available in this version yet") == true)
+                "/summary is not available in this version yet") == true)
     }
 
     @Test("/help lists the commands and is for the invoker only")
@@ -95,8 +95,16 @@ struct InteractionEndpointTests {
         #expect(data["flags"] as? Int == 64)
         let embed = try #require((data["embeds"] as? [[String: Any]])?.first)
         let fields = try #require(embed["fields"] as? [[String: Any]])
-        #expect(fields.map { $0["name"] as? String } == ["/status [partition] [cluster]", "/help"])
-        #expect((embed["description"] as? String)?.contains("Coming in a later version: /queue") == true)
+        #expect(
+            fields.map { $0["name"] as? String } == [
+                "/status [partition] [cluster]", "/queue [user] [partition] [cluster]",
+                "/history [hours] [partition] [metric] [cluster]", "/heatmap [hours] [partition] [cluster]",
+                "/inspect node [cluster]", "/canrun [cpus] [mem] [gpus] [partition] [time] [cluster]",
+                "/why job [cluster]", "/help",
+            ])
+        #expect(
+            (embed["description"] as? String)?.contains(
+                "Coming in a later version: /watch, /unwatch, /watches, /summary, /ask.") == true)
         #expect((data["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])
     }
 
@@ -201,5 +209,69 @@ struct InteractionEndpointTests {
         let get = await withData.respond(to: HTTPRequest(method: "GET", target: "/interactions"))
         #expect(get.status.code == 405 && get.headers["Allow"] == "POST")
         #expect(await withData.respond(to: HTTPRequest(method: "GET", target: "/nope")).status.code == 404)
+    }
+
+    @Test("autocomplete answers type 8 with the store's names; typed text only filters them")
+    func autocomplete() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let endpoint = endpoint(signer: signer, database: database)
+        func suggest(_ command: String, _ option: String, _ typed: String) async -> [String]? {
+            let body =
+                #"{"id":"1","application_id":"42","type":4,"token":"tok","version":1,"guild_id":"111","data":"#
+                + #"{"id":"9","name":"\#(command)","type":1,"options":[{"name":"\#(option)","type":3,"#
+                + #""value":"\#(typed)","focused":true}]}}"#
+            let response = await endpoint.respond(to: signer.request(body))
+            guard response.json?["type"] as? Int == 8 else { return nil }
+            let choices = (response.json?["data"] as? [String: Any])?["choices"] as? [[String: Any]]
+            return choices?.compactMap { $0["value"] as? String }
+        }
+        #expect(await suggest("inspect", "node", "n1") == ["n1", "n10", "n11"])
+        #expect(await suggest("status", "partition", "") == ["batch", "debug", "gpu", "maint"])
+        #expect(await suggest("queue", "user", "b") == ["bob", "labuser"])
+        #expect(await suggest("status", "cluster", "") == ["lab"])
+        #expect(await suggest("inspect", "node", "n1' OR 1=1; --") == [])
+        #expect(await suggest("why", "job", "1") == [], "job ids are not suggested")
+    }
+
+    @Test("Refresh re-runs the command with the button's options and updates the message; other ids are refused")
+    func refresh() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let endpoint = endpoint(signer: signer, database: database)
+        func click(_ customID: String) async -> [String: Any]? {
+            let body =
+                #"{"id":"1","application_id":"42","type":3,"token":"tok","version":1,"guild_id":"111","#
+                + #""data":{"custom_id":"\#(customID)","component_type":2}}"#
+            return await endpoint.respond(to: signer.request(body)).json
+        }
+        let updated = try #require(await click("refresh:queue:user=alice"))
+        let data = try #require(updated["data"] as? [String: Any])
+        let embed = try #require((data["embeds"] as? [[String: Any]])?.first)
+        #expect(updated["type"] as? Int == 7 && embed["title"] as? String == "Queue of cluster lab, user alice")
+        #expect(data["flags"] == nil, "the update replaces the public message")
+        let gone = try #require(await click("refresh:status:partition=retired"))
+        #expect(gone["type"] as? Int == 4 && (gone["data"] as? [String: Any])?["flags"] as? Int == 64)
+        for forged in ["refresh:why:job=1", "refresh:status:partition=g;reboot", "vote:yes", ""] {
+            let refused = try #require(await click(forged))
+            let content = (refused["data"] as? [String: Any])?["content"] as? String
+            #expect(refused["type"] as? Int == 4 && content == "That button is not supported by this version.")
+        }
+    }
+
+    @Test("/history through the endpoint: deferred at once, then a PATCH with the PNG that Discord's rules accept")
+    func historyUpload() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let fake = try FakeDiscord()
+        let endpoint = endpoint(signer: signer, database: database, discordBase: fake.baseURL)
+        let response = await endpoint.respond(to: signer.request(Signer.command("history", token: "charttoken")))
+        #expect(response.json?["type"] as? Int == 5 && (response.json?["data"] as? [String: Any])?["flags"] == nil)
+        let upload = try #require(await fake.requests(count: 1).first)
+        #expect(upload.method == "PATCH" && upload.problems.isEmpty, "\(upload.problems)")
+        #expect(upload.parts?.map(\.name) == ["payload_json", "files[0]"])
+        #expect(upload.parts?.last?.body.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true, "a PNG")
+        await endpoint.finishDeferredReplies(timeout: .seconds(5))
+        await fake.shutdown()
     }
 }

@@ -6,14 +6,12 @@ struct HelpCommand: SlashCommand {
     let available: Set<String>
     let ephemeral = true
 
-    init(definitions: [CommandDefinition], available: Set<String> = ["help", "status"]) {
+    init(definitions: [CommandDefinition], available: Set<String>) {
         self.definitions = definitions
         self.available = available
     }
 
-    var definition: CommandDefinition {
-        CommandCatalog.all.first { $0.name == "help" }!
-    }
+    var definition: CommandDefinition { CommandCatalog.definition("help") }
 
     func run(_ context: CommandContext) async -> Reply {
         let fields = definitions.filter { available.contains($0.name) }.map { command in

@@ -7,18 +7,15 @@ import Store
 struct StatusCommand: SlashCommand {
     let ephemeral = false
 
-    var definition: CommandDefinition {
-        CommandCatalog.all.first { $0.name == "status" }!
-    }
+    var definition: CommandDefinition { CommandCatalog.definition("status") }
 
     func run(_ context: CommandContext) async -> Reply {
-        let partition = context.string("partition")
-        let cluster = context.string("cluster")
-        for (option, value) in [("partition", partition), ("cluster", cluster)] {
-            if let value, !Names.isSlurmName(value) {
-                return .problem(
-                    "That \(option) name is not one Slurm would use: letters, digits, '.', '_' and '-' only.")
-            }
+        let partition: String?
+        let cluster: String?
+        do {
+            (partition, cluster) = (try context.name("partition"), try context.name("cluster"))
+        } catch {
+            return .problem(error.message)
         }
         guard let database = context.database else { return .problem("This bot has no cluster data configured yet.") }
         let outcome: StatusLoader.Outcome
@@ -30,7 +27,7 @@ struct StatusCommand: SlashCommand {
                     timeZone: timeZone, now: now)
             }
         } catch {
-            return .problem("The cluster data cannot be read right now; the admins can find the error in the logs.")
+            return .storeFailure(error)
         }
         guard case .report(let report) = outcome else { return .problem(outcome.text) }
         let color =
@@ -38,9 +35,13 @@ struct StatusCommand: SlashCommand {
             ? 0xED4245
             : (report.snapshotTime.map { report.now - $0 > report.staleAfter } ?? true) ? 0xFEE75C : 0x57F287
         let title = "Cluster \(report.cluster)" + (partition.map { ", partition \($0)" } ?? "")
+        let options = [("partition", partition), ("cluster", cluster)].compactMap { name, value in
+            value.map { (name, $0) }
+        }
         return Reply(
             message: MessagePayload(
-                embeds: [Embed(title: title, description: Self.codeBlock(report.render(), limit: 4096), color: color)]))
+                embeds: [Embed(title: title, description: Self.codeBlock(report.render(), limit: 4096), color: color)],
+                components: RefreshButton.rows(command: "status", options: options)))
     }
 
     /// The text in a code block that fits `limit` characters, cut at a line end with a note when it must be.

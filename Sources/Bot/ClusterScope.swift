@@ -1,0 +1,136 @@
+import Discord
+import Foundation
+import Reports
+import SlurmKit
+import Store
+
+/// The cluster a command is about, and how fresh the data on it is: every reply says so.
+struct ClusterScope {
+    let cluster: String
+    /// The newest good snapshot's time; nil when no poll has succeeded yet.
+    let snapshotAt: Int64?
+    let latestPoll: PollRecord?
+
+    /// The cluster asked for, else the only one, else the configured default; or the message to show instead.
+    static func resolve(_ connection: Connection, requested: String?, defaultCluster: String) throws -> Result<
+        ClusterScope, Refusal
+    > {
+        let clusters = try connection.clusters()
+        guard !clusters.isEmpty else { return .failure(Refusal("No cluster data yet: the poller has not run.")) }
+        let cluster = requested ?? (clusters.count == 1 ? clusters[0] : defaultCluster)
+        guard clusters.contains(cluster) else {
+            return .failure(
+                Refusal("No cluster named \(cluster) (known: \(clusters.joined(separator: ", "))).", suggest: clusters))
+        }
+        return .success(
+            ClusterScope(
+                cluster: cluster, snapshotAt: try connection.latestSuccessfulPoll(cluster: cluster)?.snapshotAt,
+                latestPoll: try connection.latestPoll(cluster: cluster)))
+    }
+
+    /// "cluster demo · data as of 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed.
+    func footer(now: Int64, timeZone: TimeZone) -> String {
+        guard let snapshotAt else { return "cluster \(cluster) · no successful poll yet" }
+        let report = StatusReport(
+            cluster: cluster, now: now, timeZone: timeZone, snapshotTime: snapshotAt, latestPoll: nil,
+            failuresSinceSuccess: 0, usage: [], partitions: [], nodes: [], jobs: [])
+        var text = "cluster \(cluster) · data as of \(Self.clock(snapshotAt, timeZone)) (\(report.ago(snapshotAt)))"
+        if now - snapshotAt > 900 { text += " · STALE" }
+        if let poll = latestPoll, !poll.ok {
+            text +=
+                " · last poll failed \(report.ago(poll.startedAt)): " + String((poll.error ?? "unknown").prefix(300))
+        }
+        return text
+    }
+
+    /// Whether the data is too old to trust at a glance (colours the embed).
+    func isStale(now: Int64) -> Bool {
+        snapshotAt.map { now - $0 > 900 } ?? true || latestPoll?.ok == false
+    }
+
+    static func clock(_ time: Int64, _ timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "EEE HH:mm"
+        let zone = ["GMT", "UTC", "Etc/UTC"].contains(timeZone.identifier) ? "UTC" : (timeZone.abbreviation() ?? "")
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time))) + " " + zone
+    }
+}
+
+/// Why a command cannot answer: the message for the user.
+struct Refusal: Error {
+    var message: String
+    var suggest: [String] = []
+
+    init(_ message: String, suggest: [String] = []) {
+        self.message = message
+        self.suggest = suggest
+    }
+}
+
+extension CommandContext {
+    /// A name option (partition, node, user, cluster) checked against Slurm's strict pattern.
+    func name(_ option: String) throws(Refusal) -> String? {
+        guard let value = string(option) else { return nil }
+        guard Names.isSlurmName(value) else {
+            throw Refusal("That \(option) name is not one Slurm would use: letters, digits, '.', '_' and '-' only.")
+        }
+        return value
+    }
+
+    /// Runs `body` on the store for the resolved cluster, turning refusals and store errors into replies.
+    func withCluster(
+        _ body: @escaping @Sendable (Connection, ClusterScope) throws -> Reply
+    ) async -> Reply {
+        do {
+            return try await reading(body)
+        } catch {
+            return error.reply
+        }
+    }
+
+    /// Reads what a command needs for the resolved cluster; refusals and store errors come back as the reply to
+    /// send instead. Charts are read here and drawn afterwards, so a long render never holds the store.
+    func reading<T: Sendable>(
+        _ body: @escaping @Sendable (Connection, ClusterScope) throws -> T
+    ) async throws(EarlyReply) -> T {
+        guard let database else { throw EarlyReply(.problem("This bot has no cluster data configured yet.")) }
+        let requested: String?
+        do {
+            requested = try name("cluster")
+        } catch {
+            throw EarlyReply(.problem(error.message))
+        }
+        let defaultCluster = self.defaultCluster
+        let outcome: Result<T, EarlyReply>
+        do {
+            outcome = try await database.run { connection in
+                switch try ClusterScope.resolve(connection, requested: requested, defaultCluster: defaultCluster) {
+                case .failure(let refusal): return .failure(EarlyReply(.problem(refusal.message)))
+                case .success(let scope):
+                    do {
+                        return .success(try body(connection, scope))
+                    } catch let refusal as Refusal {
+                        return .failure(EarlyReply(.problem(refusal.message)))
+                    }
+                }
+            }
+        } catch {
+            throw EarlyReply(.storeFailure(error))
+        }
+        return try outcome.get()
+    }
+}
+
+/// The reply a command gives before it has its data: a refusal, or the store failing.
+struct EarlyReply: Error {
+    var reply: Reply
+
+    init(_ reply: Reply) { self.reply = reply }
+}
+
+extension Embed {
+    /// Green when fresh, amber when stale or the last poll failed.
+    static func color(stale: Bool) -> Int { stale ? 0xFEE75C : 0x57F287 }
+}

@@ -1,0 +1,120 @@
+import Discord
+import Foundation
+import SlurmKit
+import Store
+
+/// `/canrun [cpus] [mem] [gpus] [partition] [time] [cluster]`: which nodes could start such a job now, or when the
+/// first should, and whether free resources are merely scattered.
+struct CanRunCommand: SlashCommand {
+    let ephemeral = false
+    var definition: CommandDefinition { CommandCatalog.definition("canrun") }
+
+    func run(_ context: CommandContext) async -> Reply {
+        var request = ResourceFit.Request()
+        let partition: String?
+        do {
+            partition = try context.name("partition")
+            request = try Self.request(context)
+        } catch {
+            return .problem(error.message)
+        }
+        let (now, timeZone) = (context.now, context.timeZone)
+        let finalRequest = request
+        return await context.withCluster { connection, scope in
+            let partitions = try connection.currentPartitions(cluster: scope.cluster)
+            if let partition, !partitions.contains(where: { $0.name == partition }) {
+                throw Refusal("No partition \(partition) in cluster \(scope.cluster).")
+            }
+            let nodes = try connection.currentNodes(cluster: scope.cluster)
+            let jobs = try connection.jobs(
+                cluster: scope.cluster, filter: JobFilter(states: [.running], limit: 10_000_000)
+            ).map(\.job)
+            let answer = ResourceFit.answer(
+                finalRequest, nodes: nodes, partitions: partitions, jobs: jobs, in: partition,
+                now: scope.snapshotAt ?? now)
+            var embed = Self.embed(
+                answer, request: finalRequest, partition: partition, snapshot: scope.snapshotAt ?? now,
+                timeZone: timeZone)
+            embed.color = Embed.color(stale: scope.isStale(now: now))
+            embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
+            return Reply(message: MessagePayload(embeds: [embed]))
+        }
+    }
+
+    static func request(_ context: CommandContext) throws(Refusal) -> ResourceFit.Request {
+        var request = ResourceFit.Request()
+        if let cpus = context.options["cpus"]?.integer {
+            guard (1...100_000).contains(cpus) else { throw Refusal("cpus must be between 1 and 100000.") }
+            request.cpus = Int(cpus)
+        }
+        if let gpus = context.options["gpus"]?.integer {
+            guard (0...1024).contains(gpus) else { throw Refusal("gpus must be between 0 and 1024.") }
+            request.gpus = Int(gpus)
+        }
+        if let memory = context.string("mem") {
+            guard memory.count <= 16, let megabytes = MemorySize.megabytes(memory), megabytes > 0 else {
+                throw Refusal("mem is a size such as 64G, 512M or 1T.")
+            }
+            request.memoryMB = megabytes
+        }
+        if let time = context.string("time") {
+            guard time.count <= 16, let seconds = SlurmDuration(parsing: time).seconds, seconds > 0 else {
+                throw Refusal("time is a Slurm time such as 30, 4:00:00 or 2-00:00:00.")
+            }
+            request.seconds = seconds
+        }
+        return request
+    }
+
+    static func describe(_ request: ResourceFit.Request) -> String {
+        var parts = ["\(request.cpus) CPU\(request.cpus == 1 ? "" : "s")"]
+        if request.memoryMB > 0 { parts.append(InspectCommand.gigabytes(request.memoryMB) + " memory") }
+        if request.gpus > 0 { parts.append("\(request.gpus) GPU\(request.gpus == 1 ? "" : "s")") }
+        if let seconds = request.seconds { parts.append("for \(SlurmDuration.format(seconds))") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func embed(
+        _ answer: ResourceFit.Answer, request: ResourceFit.Request, partition: String?, snapshot: Int64,
+        timeZone: TimeZone
+    )
+        -> Embed
+    {
+        let scope = partition.map { "partition \($0)" } ?? "any partition"
+        var lines: [String] = []
+        var fields: [Embed.Field] = []
+        if !answer.now.isEmpty {
+            lines.append("**\(answer.now.count) node\(answer.now.count == 1 ? "" : "s")** could start it now.")
+            let list = answer.now.map { free in
+                "`\(free.node)` \(free.cpus) CPUs, \(InspectCommand.gigabytes(free.memoryMB))"
+                    + (free.gpus > 0 ? ", \(free.gpus) GPUs" : "") + " free"
+            }
+            fields.append(.init(name: "Free now", value: QueueCommand.fit(list)))
+        } else {
+            lines.append("**No node** can start it now.")
+            if let later = answer.later {
+                lines.append(
+                    "The first fit should be `\(later.node)` around \(ClusterScope.clock(later.at, timeZone)) "
+                        + "(in \(SlurmDuration.format(Int(max(0, later.at - snapshot))))), when running jobs there reach their time limits; "
+                        + "jobs already waiting may take it first.")
+            } else if answer.candidates == 0 {
+                lines.append("No usable node in \(scope) is that big, even when empty.")
+            }
+            let total = answer.totalFree
+            if total.cpus >= request.cpus && total.memoryMB >= request.memoryMB && total.gpus >= request.gpus {
+                var scattered: [String] = []
+                if request.gpus > 0 { scattered.append("\(total.gpus) GPUs") }
+                scattered.append("\(total.cpus) CPUs")
+                lines.append(
+                    "Free resources are scattered: \(scattered.joined(separator: " and ")) are free in all, but no single node has what the job asks for."
+                )
+            }
+        }
+        if !answer.tooLongFor.isEmpty {
+            lines.append("Too long for the time limit of: \(answer.tooLongFor.joined(separator: ", ")).")
+        }
+        return Embed(
+            title: "Can a job of \(describe(request)) run in \(scope)?", description: lines.joined(separator: "\n"),
+            fields: fields)
+    }
+}

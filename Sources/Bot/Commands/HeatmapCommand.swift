@@ -1,0 +1,86 @@
+import Charts
+import Discord
+import Foundation
+import SlurmKit
+import Store
+
+/// `/heatmap [hours] [partition] [cluster]`: every node's state over time, one row per node (or per group of
+/// nodes on big clusters, which the message says).
+struct HeatmapCommand: SlashCommand {
+    let ephemeral = false
+    var definition: CommandDefinition { CommandCatalog.definition("heatmap") }
+
+    func run(_ context: CommandContext) async -> Reply {
+        let hours = Int(context.options["hours"]?.integer ?? 24)
+        guard (1...720).contains(hours) else { return .problem("hours must be between 1 and 720.") }
+        let partition: String?
+        do {
+            partition = try context.name("partition")
+        } catch {
+            return .problem(error.message)
+        }
+        let (now, timeZone) = (context.now, context.timeZone)
+        let chart: Heatmap
+        let embed: Embed
+        do {
+            (chart, embed) = try await context.reading { connection, scope in
+                try Self.read(
+                    connection, scope: scope, hours: hours, partition: partition, now: now, timeZone: timeZone)
+            }
+        } catch {
+            return error.reply
+        }
+        do {
+            let png = try await chart.renderedPNG()
+            return Reply(
+                message: MessagePayload(embeds: [embed]),
+                files: [DiscordFile(filename: "heatmap.png", data: png, description: chart.title)])
+        } catch {
+            return .failure("The chart could not be drawn; the admins can find the error in the logs.", logging: error)
+        }
+    }
+
+    /// The chart to draw and the embed to show it in.
+    static func read(
+        _ connection: Connection, scope: ClusterScope, hours: Int, partition: String?, now: Int64, timeZone: TimeZone
+    ) throws -> (Heatmap, Embed) {
+        let partitions = try connection.currentPartitions(cluster: scope.cluster)
+        if let partition, !partitions.contains(where: { $0.name == partition }) {
+            throw Refusal("No partition \(partition) in cluster \(scope.cluster).")
+        }
+        let bucket = HistoryCommand.bucket(hours: hours)
+        let columns = 288
+        let end = ((scope.snapshotAt ?? now) / bucket + 1) * bucket
+        let start = end - bucket * Int64(columns)
+        var partitionOf: [String: String] = [:]
+        for node in try connection.currentNodes(cluster: scope.cluster) {
+            let home = partition.flatMap { node.partitions.contains($0) ? $0 : nil } ?? node.partitions.first
+            partitionOf[node.name] = home
+        }
+        let wanted = partition.map { name in Set(partitionOf.filter { $0.value == name }.keys) }
+        let timelines = try connection.nodeTimelines(cluster: scope.cluster, from: start, to: end, nodes: wanted)
+        let grid = HeatmapBuilder.grid(
+            timelines, partitionOf: partitionOf, sectionOrder: partitions.map(\.name), start: start, bucket: bucket,
+            columns: columns)
+        let grouped = grid.rowsAre != "node"
+        let scopeName = partition.map { "partition \($0)" } ?? "cluster \(scope.cluster)"
+        let chart = Heatmap(
+            title: "Node states of \(scopeName), last \(hours) h",
+            subtitle: String(
+                "\(bucket / 60) min per column · \(scope.footer(now: now, timeZone: timeZone))".prefix(140)),
+            start: start, bucketSeconds: bucket, columns: columns, sections: grid.sections,
+            legend: HeatmapBuilder.legend.map(\.1), showsShareScale: grouped, timeZone: timeZone)
+        var description = "\(grid.nodeCount) nodes."
+        if grouped {
+            let rows = grid.sections.reduce(0) { $0 + $1.rows.count }
+            description =
+                "\(grid.nodeCount) nodes, too many for a row each: grouped by \(grid.rowsAre) into \(rows) rows, "
+                + "coloured by the share of busy (allocated or mixed) nodes. Ask for one partition to see its nodes."
+        }
+        let embed = Embed(
+            title: chart.title, description: description, color: Embed.color(stale: scope.isStale(now: now)),
+            footer: .init(text: scope.footer(now: now, timeZone: timeZone)),
+            image: .init(url: "attachment://heatmap.png"))
+        return (chart, embed)
+    }
+}

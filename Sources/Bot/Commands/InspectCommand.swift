@@ -1,0 +1,112 @@
+import Discord
+import Foundation
+import SlurmKit
+import Store
+
+/// `/inspect node [cluster]`: one node in detail, from the latest snapshot: state with every flag, the reason with
+/// who and when, resources, its jobs when busy, and since when it has been idle.
+///
+/// Load and memory are Slurm's own figures from the last poll (live figures from the node itself are not in this
+/// version); the reply says so.
+struct InspectCommand: SlashCommand {
+    let ephemeral = false
+    var definition: CommandDefinition { CommandCatalog.definition("inspect") }
+
+    func run(_ context: CommandContext) async -> Reply {
+        let name: String
+        do {
+            guard let given = try context.name("node") else { return .problem("Which node? /inspect node:NAME") }
+            name = given
+        } catch {
+            return .problem(error.message)
+        }
+        let (now, timeZone) = (context.now, context.timeZone)
+        return await context.withCluster { connection, scope in
+            let nodes = try connection.currentNodes(cluster: scope.cluster)
+            guard let node = nodes.first(where: { $0.name == name }) else {
+                let close = nodes.map(\.name).filter { $0.hasPrefix(name) || $0.contains(name) }.prefix(8)
+                throw Refusal(
+                    "No node \(name) in cluster \(scope.cluster)."
+                        + (close.isEmpty ? "" : " Similar: " + close.joined(separator: ", ")))
+            }
+            let running = try connection.jobs(
+                cluster: scope.cluster, filter: JobFilter(states: [.running, .suspended], limit: 10_000_000)
+            )
+            .map(\.job).filter { Self.runs($0, on: name) }
+            let idleSince =
+                node.state.category == .idle ? try connection.idleSince(cluster: scope.cluster, node: name) : nil
+            var embed = Self.embed(node, jobs: running, idleSince: idleSince, now: now, timeZone: timeZone)
+            embed.color = Embed.color(stale: scope.isStale(now: now))
+            embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
+            return Reply(message: MessagePayload(embeds: [embed]))
+        }
+    }
+
+    /// Whether a job's node list names this node (expanded only when the name could be in it).
+    static func runs(_ job: Job, on node: String) -> Bool {
+        guard let list = job.nodeList, !list.isEmpty else { return false }
+        if list == node { return true }
+        guard list.contains(HeatmapBuilder.prefix(node)) else { return false }
+        return (try? Hostlist.expand(list))?.contains(node) ?? false
+    }
+
+    static func embed(_ node: Node, jobs: [Job], idleSince: Int64?, now: Int64, timeZone: TimeZone) -> Embed {
+        var fields: [Embed.Field] = []
+        var state = "`\(node.state.description)` (\(node.state.category.label))"
+        if let idleSince {
+            state +=
+                "\nidle since \(ClusterScope.clock(idleSince, timeZone)), \(SlurmDuration.format(Int(now - idleSince))) ago"
+        }
+        fields.append(.init(name: "State", value: state, inline: true))
+        if let reason = node.reason {
+            var text = QueueCommand.short(reason.text, 200)
+            if let user = reason.user { text += "\nby \(user)" }
+            if let time = reason.time {
+                text += (reason.user == nil ? "\n" : ", ") + ClusterScope.clock(time, timeZone)
+            }
+            fields.append(.init(name: "Reason", value: text, inline: true))
+        }
+        fields.append(
+            .init(
+                name: "Partitions", value: node.partitions.isEmpty ? "none" : node.partitions.joined(separator: ", "),
+                inline: true))
+        let load = node.cpuLoad.map { String(format: "load %.2f", $0) } ?? "load unknown"
+        fields.append(
+            .init(
+                name: "CPUs", value: "\(node.cpusAllocated) of \(node.cpusEffective) allocated · \(load)", inline: true)
+        )
+        var memory = "\(Self.gigabytes(node.memoryAllocatedMB)) of \(Self.gigabytes(node.memoryMB)) allocated"
+        if let free = node.memoryFreeMB { memory += " · \(Self.gigabytes(free)) free" }
+        fields.append(.init(name: "Memory", value: memory, inline: true))
+        if node.gpusTotal > 0 {
+            let types = node.gres.gpuTypes.map { $0.uppercased() }.joined(separator: ", ")
+            fields.append(
+                .init(
+                    name: "GPUs",
+                    value: "\(node.gpusUsed) of \(node.gpusTotal) in use" + (types.isEmpty ? "" : " (\(types))"),
+                    inline: true))
+        }
+        if !node.activeFeatures.isEmpty {
+            fields.append(
+                .init(
+                    name: "Features", value: QueueCommand.short(node.activeFeatures.joined(separator: ", "), 1000),
+                    inline: true))
+        }
+        if !jobs.isEmpty {
+            let lines = jobs.sorted { ($0.startTime ?? 0) < ($1.startTime ?? 0) }.map { job in
+                let elapsed = job.startTime.map { SlurmDuration.format(Int(now - $0)) } ?? "?"
+                let left = job.timeLeft.seconds.map { ", \(SlurmDuration.format($0)) left" } ?? ""
+                return
+                    "`\(job.displayID)` \(job.user) · \(QueueCommand.short(job.name, 28)) · \(elapsed) running\(left)"
+            }
+            fields.append(.init(name: "Jobs (\(jobs.count))", value: QueueCommand.fit(lines)))
+        }
+        return Embed(
+            title: "Node \(node.name)", description: "Load and memory as Slurm reported them at the last poll.",
+            fields: fields)
+    }
+
+    static func gigabytes(_ megabytes: Int) -> String {
+        megabytes >= 10_240 ? "\(megabytes / 1024) GB" : String(format: "%.1f GB", Double(megabytes) / 1024)
+    }
+}

@@ -1,0 +1,155 @@
+import Discord
+import Foundation
+import SlurmKit
+import Store
+
+/// `/why job [cluster]`: why a job is (still) pending, in plain words, with the evidence: what it asks for, what is
+/// free in its partition, how many jobs are ahead, Slurm's own start estimate, and how long similar jobs waited.
+struct WhyCommand: SlashCommand {
+    let ephemeral = false
+    var definition: CommandDefinition { CommandCatalog.definition("why") }
+
+    /// `12345` or `12345_7`: nothing else goes near the store.
+    static func isJobID(_ text: String) -> Bool {
+        let parts = text.split(separator: "_", omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && text.count <= 24
+            && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+    }
+
+    func run(_ context: CommandContext) async -> Reply {
+        guard let id = context.string("job"), Self.isJobID(id) else {
+            return .problem("Give a job id such as 12345, or 12345_7 for an array task.")
+        }
+        let (now, timeZone) = (context.now, context.timeZone)
+        return await context.withCluster { connection, scope in
+            guard let record = try connection.job(cluster: scope.cluster, id: id) else {
+                throw Refusal(
+                    "Job \(id) is not in the data of cluster \(scope.cluster) (ended long ago, or never seen).")
+            }
+            let job = record.job
+            let snapshot = scope.snapshotAt ?? now
+            var lines: [String] = []
+            var fields: [Embed.Field] = []
+            if record.goneAt != nil || job.state != .pending {
+                lines.append(Self.notPending(record, snapshot: snapshot, timeZone: timeZone))
+            } else {
+                lines.append("**Waiting: \(job.reason.plainWords).**")
+                if let hint = Self.hint(job) { lines.append(hint) }
+                fields.append(.init(name: "Asks for", value: Self.request(job), inline: true))
+                let nodes = try connection.currentNodes(cluster: scope.cluster).filter {
+                    $0.partitions.contains(job.partition)
+                }
+                let usable = nodes.filter(\.state.acceptsNewJobs)
+                let freeCPUs = usable.reduce(0) { $0 + max(0, $1.cpusEffective - $1.cpusAllocated) }
+                let freeGPUs = usable.reduce(0) { $0 + max(0, $1.gpusTotal - $1.gpusUsed) }
+                let biggest = usable.map { max(0, $0.cpusEffective - $0.cpusAllocated) }.max() ?? 0
+                fields.append(
+                    .init(
+                        name: "Free in \(job.partition)",
+                        value: "\(freeCPUs) CPUs" + (freeGPUs > 0 || job.gpus > 0 ? ", \(freeGPUs) GPUs" : "")
+                            + " on \(usable.count) usable of \(nodes.count) nodes; at most \(biggest) CPUs on one",
+                        inline: true))
+                let waiting = try connection.jobs(
+                    cluster: scope.cluster,
+                    filter: JobFilter(partition: job.partition, states: [.pending], limit: 10_000_000)
+                ).map(\.job)
+                let ahead = waiting.filter { other in
+                    other.displayID != job.displayID && (other.priority ?? 0) > (job.priority ?? 0)
+                }
+                fields.append(
+                    .init(
+                        name: "Ahead of it",
+                        value: "\(ahead.count) waiting jobs with higher priority in \(job.partition)", inline: true))
+                if let start = job.startTime, start > snapshot {
+                    fields.append(
+                        .init(
+                            name: "Slurm's estimate",
+                            value:
+                                "start around \(ClusterScope.clock(start, timeZone)) (in \(SlurmDuration.format(Int(start - snapshot))))",
+                            inline: true))
+                }
+                if let waited = try Self.typicalWait(
+                    connection, cluster: scope.cluster, like: job, since: snapshot - 7 * 86_400)
+                {
+                    fields.append(.init(name: "Similar jobs lately", value: waited, inline: true))
+                }
+                if let submitted = job.submitTime {
+                    lines.append(
+                        "Submitted \(ClusterScope.clock(submitted, timeZone)), waiting \(SlurmDuration.format(Int(max(0, snapshot - submitted)))) so far."
+                    )
+                }
+            }
+            var embed = Embed(
+                title: "Job \(job.displayID): \(QueueCommand.short(job.name, 60)) (\(job.user), \(job.partition))",
+                description: lines.joined(separator: "\n"), fields: fields)
+            embed.color = Embed.color(stale: scope.isStale(now: now))
+            embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
+            return Reply(message: MessagePayload(embeds: [embed]))
+        }
+    }
+
+    static func request(_ job: Job) -> String {
+        var parts = ["\(job.cpus) CPUs on \(job.nodeCount) node\(job.nodeCount == 1 ? "" : "s")"]
+        if let memory = job.memoryMB {
+            parts.append(InspectCommand.gigabytes(memory) + (job.memoryPerCPU ? " per CPU" : " memory"))
+        }
+        if job.gpus > 0 { parts.append("\(job.gpus) GPUs") }
+        if let limit = job.timeLimit.seconds { parts.append("\(SlurmDuration.format(limit)) limit") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// What the person can do about the common reasons.
+    static func hint(_ job: Job) -> String? {
+        switch job.reason.code {
+        case "Dependency": job.dependency.map { "It waits for: `\(QueueCommand.short($0, 200))`." }
+        case "JobHeldUser": "Its owner holds it: `scontrol release \(job.displayID)` lets it go."
+        case "JobHeldAdmin": "An admin holds it; only an admin can release it."
+        case "BeginTime": "It was submitted with a start time that has not come yet."
+        case "PartitionTimeLimit": "Its time limit is longer than the partition allows; it will never start as it is."
+        case "PartitionDown": "Its partition is down; it starts when an admin brings it back."
+        case let code where code.hasPrefix("ReqNodeNotAvail"):
+            "A node it asked for is not available (drained, down or reserved)."
+        case let code where code.hasPrefix("QOS") || code.hasPrefix("Assoc"):
+            "A limit of its QOS or account is reached; it starts when other jobs of the same account finish."
+        default: nil
+        }
+    }
+
+    static func notPending(_ record: JobRecord, snapshot: Int64, timeZone: TimeZone) -> String {
+        let job = record.job
+        if let final = record.finalState ?? (job.state == .pending || job.state == .running ? nil : job.state) {
+            var text = "It is not waiting: it ended **\(final.rawValue)**"
+            if let code = record.exitCode { text += " with exit code \(code)" }
+            if let ended = record.endedAt ?? job.endTime { text += " at \(ClusterScope.clock(ended, timeZone))" }
+            return text + "."
+        }
+        if record.goneAt != nil {
+            return
+                "It left the queue at \(ClusterScope.clock(record.goneAt!, timeZone)); its final state is not known yet."
+        }
+        var text = "It is not waiting: it is **\(job.state.rawValue.lowercased())**"
+        if let start = job.startTime {
+            text +=
+                " since \(ClusterScope.clock(start, timeZone)) (\(SlurmDuration.format(Int(max(0, snapshot - start))))"
+                + ")"
+        }
+        if let list = job.nodeList { text += " on `\(QueueCommand.short(list, 100))`" }
+        return text + "."
+    }
+
+    /// The median wait of jobs of similar size that started in the same partition since `since`.
+    static func typicalWait(_ connection: Connection, cluster: String, like job: Job, since: Int64) throws -> String? {
+        let started = try connection.jobs(
+            cluster: cluster, filter: JobFilter(partition: job.partition, listedOnly: false, limit: 50_000)
+        ).map(\.job).filter { other in
+            guard let start = other.startTime, let submit = other.submitTime, start >= since, start >= submit else {
+                return false
+            }
+            return other.cpus * 2 >= job.cpus && other.cpus <= job.cpus * 2 && (other.gpus > 0) == (job.gpus > 0)
+        }
+        guard started.count >= 3 else { return nil }
+        let waits = started.map { Int($0.startTime! - $0.submitTime!) }.sorted()
+        return
+            "\(started.count) jobs of similar size started here in 7 days; half waited under \(SlurmDuration.format(waits[waits.count / 2]))"
+    }
+}

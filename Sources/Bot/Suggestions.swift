@@ -1,0 +1,46 @@
+import Discord
+import SlurmKit
+import Store
+
+/// Autocomplete for node, partition, cluster and user options: names from the store, filtered by what is typed.
+///
+/// What the user typed only filters names in memory; it never reaches a query or a command.
+enum Suggestions {
+    static let options: Set<String> = ["node", "partition", "cluster", "user"]
+
+    /// At most 25 names: those starting with `typed` first, then those containing it, each in natural order.
+    static func rank(_ names: [String], typed: String) -> [String] {
+        let needle = typed.lowercased()
+        var starts: [String] = []
+        var contains: [String] = []
+        for name in Set(names) where name.count <= 100 {
+            let lowered = name.lowercased()
+            if needle.isEmpty || lowered.hasPrefix(needle) {
+                starts.append(name)
+            } else if lowered.contains(needle) {
+                contains.append(name)
+            }
+        }
+        return Array((starts.naturallySorted() + contains.naturallySorted()).prefix(25))
+    }
+
+    static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
+        guard options.contains(option), let database = context.database else { return [] }
+        let requested = context.string("cluster").flatMap { Names.isSlurmName($0) ? $0 : nil }
+        let defaultCluster = context.defaultCluster
+        let names: [String] =
+            (try? await database.run { connection in
+                if option == "cluster" { return try connection.clusters() }
+                guard
+                    case .success(let scope) = try ClusterScope.resolve(
+                        connection, requested: requested, defaultCluster: defaultCluster)
+                else { return [] }
+                switch option {
+                case "node": return try connection.nodeNames(cluster: scope.cluster)
+                case "partition": return try connection.currentPartitions(cluster: scope.cluster).map(\.name)
+                default: return try connection.queuedUsers(cluster: scope.cluster)
+                }
+            }) ?? []
+        return rank(names, typed: String(typed.prefix(100))).map { Choice(name: $0, value: $0) }
+    }
+}

@@ -1,0 +1,233 @@
+import Charts
+import Discord
+import FixtureSupport
+import Foundation
+import Logging
+import Poller
+import Remote
+import Simulation
+import SlurmKit
+import Testing
+
+@testable import Bot
+@testable import Store
+
+/// Six hours of the simulated 60-node cluster, one poll every 5 minutes, ending at `end`.
+func simulatedDatabase(hours: Int = 6, end: Int64 = Signer.now) async throws -> (Database, TemporaryDirectory) {
+    let directory = try TemporaryDirectory()
+    let database = try Database(path: directory.file("sim.db"))
+    let clock = SimulationClock()
+    let poller = Poller(
+        runner: SimulatedRunner(now: { clock.now }), database: database, cluster: "demo", logger: Logger(label: "test"))
+    _ = try await Backfill(poller: poller, clock: clock, hours: hours, interval: 300).run(until: end)
+    return (database, directory)
+}
+
+/// Runs a command handler directly: a function of (interaction, store, clock).
+func run(_ command: String, _ options: [(String, String)] = [], on database: Database?, cluster: String = "lab")
+    async throws
+    -> Reply
+{
+    let interaction = try JSONDecoder().decode(
+        Interaction.self, from: Data(Signer.command(command, options: options).utf8))
+    let handler = try #require(CommandTable.standard.handler(named: command))
+    let context = CommandContext(
+        interaction: interaction, database: database, now: Signer.now, timeZone: TimeZone(identifier: "UTC")!,
+        defaultCluster: cluster)
+    let reply = await handler.run(context)
+    #expect(
+        MessageLimits.violations(reply.message, files: reply.files).isEmpty,
+        "\(MessageLimits.violations(reply.message, files: reply.files))")
+    return reply
+}
+
+extension Reply {
+    var embed: Embed? { message.embeds?.first }
+    var text: String {
+        let embed = message.embeds?.first
+        return
+            ([message.content, embed?.title, embed?.description, embed?.footer?.text].compactMap { $0 }
+            + (embed?.fields ?? []).flatMap { [$0.name, $0.value] }).joined(separator: "\n")
+    }
+}
+
+@Suite("the slash commands, run directly on real and simulated stores")
+struct CommandTests {
+    @Test("/history: a PNG of the stacked areas, attached and shown in the embed; every metric; bad options refused")
+    func history() async throws {
+        let (database, directory) = try await simulatedDatabase()
+        defer { directory.remove() }
+        for metric in ["nodes", "cpus", "gpus"] {
+            let reply = try await run("history", [("hours", "6"), ("metric", metric)], on: database, cluster: "demo")
+            let file = try #require(reply.files.first)
+            #expect(file.filename == "history.png" && reply.embed?.image?.url == "attachment://history.png")
+            let image = try #require(DecodedPNG(file.data))
+            #expect(image.width == 1200 && image.height == 620 && image.pixel(x: 1, y: 1) == Theme.background.hex)
+            #expect(image.count(of: Theme.allocated) > 5000, "the allocated layer covers a real area")
+            #expect(reply.embed?.description?.hasPrefix("On average ") == true, "\(reply.text)")
+            #expect(reply.embed?.footer?.text.hasPrefix("cluster demo · data as of ") == true)
+        }
+        let gpuPartition = try await run(
+            "history", [("metric", "gpus"), ("partition", "cpu")], on: database, cluster: "demo")
+        #expect(gpuPartition.ephemeral && gpuPartition.text.contains("No GPUs in partition cpu"))
+        for options in [
+            [("hours", "0")], [("hours", "721")], [("metric", "watts")], [("partition", "no;such")],
+            [("partition", "nosuch")],
+        ] {
+            #expect(try await run("history", options, on: database, cluster: "demo").ephemeral)
+        }
+    }
+
+    @Test("/heatmap: one row per node in partition sections; the colours of the states")
+    func heatmap() async throws {
+        let (database, directory) = try await simulatedDatabase()
+        defer { directory.remove() }
+        let reply = try await run("heatmap", [("hours", "6")], on: database, cluster: "demo")
+        #expect(reply.embed?.description == "60 nodes.")
+        let file = try #require(reply.files.first)
+        let image = try #require(DecodedPNG(file.data))
+        #expect(image.count(of: Theme.allocated) > 1000 && image.count(of: Theme.idle) > 100)
+        let gpu = try await run("heatmap", [("partition", "gpu")], on: database, cluster: "demo")
+        #expect(gpu.embed?.title == "Node states of partition gpu, last 24 h" && gpu.embed?.description == "12 nodes.")
+    }
+
+    @Test("the heatmap builder: the state covering most of a bucket wins, ties go to the more serious, gaps stay empty")
+    func heatmapCells() {
+        let down = NodeSpan(state: .init(parsing: "DOWN"), category: .down, reason: nil, from: 100, until: 150)
+        let idle = NodeSpan(state: .init(parsing: "IDLE"), category: .idle, reason: nil, from: 150, until: 200)
+        let busy = NodeSpan(
+            state: .init(parsing: "ALLOCATED"), category: .allocated, reason: nil, from: 200, until: 290)
+        let cells = HeatmapBuilder.cells(
+            .init(node: "n1", spans: [down, idle, busy]), start: 0, bucket: 100, columns: 4)
+        #expect(cells == [nil, .down, .allocated, nil])
+        #expect(
+            HeatmapBuilder.prefix("gpu017") == "gpu" && HeatmapBuilder.prefix("c-a3") == "c-a"
+                && HeatmapBuilder.prefix("42") == "42")
+    }
+
+    @Test("past 300 nodes, rows are groups by name prefix (or partition) coloured by busy share")
+    func grouping() {
+        let timelines: [NodeTimeline] = (1...900).map { index in
+            let busy = index % 2 == 0
+            let span = NodeSpan(
+                state: NodeState(parsing: busy ? "ALLOCATED" : "IDLE"), category: busy ? .allocated : .idle,
+                reason: nil,
+                from: 0, until: 400)
+            return NodeTimeline(node: "\(["a", "b", "c"][index % 3])\(index)", spans: [span])
+        }
+        var partitionOf: [String: String] = [:]
+        for timeline in timelines { partitionOf[timeline.node] = timeline.node.hasPrefix("c") ? "big" : "small" }
+        let grid = HeatmapBuilder.grid(
+            timelines, partitionOf: partitionOf, sectionOrder: ["small", "big"], start: 0, bucket: 100, columns: 4)
+        #expect(grid.rowsAre == "name prefix" && grid.nodeCount == 900)
+        #expect(grid.sections.map(\.title) == ["small", "big"])
+        #expect(
+            grid.sections[0].rows.map(\.label) == ["a* (300)", "b* (300)"]
+                || grid.sections[0].rows.map(\.label) == ["b* (300)", "a* (300)"])
+        #expect(grid.sections[1].rows.first?.cells.first == .share(0.5))
+    }
+
+    @Test("/queue: the leaderboard, the longest runners, waiting reasons in words, a Refresh button")
+    func queue() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let reply = try await run("queue", on: database)
+        let description = try #require(reply.embed?.description)
+        #expect(description.hasPrefix("6 running (12 CPUs, 1 GPUs), 10 waiting"))
+        #expect(description.contains("USER          RUN   CPUS  GPUS  WAIT"))
+        #expect(reply.text.contains("waiting for free resources") && reply.text.contains("held by its owner"))
+        #expect(reply.message.components?.first?.components.first?.customID == "refresh:queue:")
+        let alice = try await run("queue", [("user", "alice")], on: database)
+        #expect(
+            alice.embed?.title == "Queue of cluster lab, user alice"
+                && alice.message.components?.first?.components.first?.customID == "refresh:queue:user=alice")
+    }
+
+    @Test("/inspect: state and flags, the reason with who and when, resources, the jobs on a busy node")
+    func inspect() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let drained = try await run("inspect", [("node", "n4")], on: database)
+        #expect(
+            drained.text.contains("`IDLE+DRAIN` (drained)")
+                && drained.text.contains("lab: bad DIMM\nby root, Tue 19:40"))
+        let busy = try await run("inspect", [("node", "n1")], on: database)
+        #expect(busy.text.contains("train-resnet") && busy.text.contains("1 of 2 in use (TESLA)"), "\(busy.text)")
+        let unknown = try await run("inspect", [("node", "n9999")], on: database)
+        #expect(unknown.ephemeral && unknown.text.contains("No node n9999"))
+        let similar = try await run("inspect", [("node", "n")], on: database)
+        #expect(similar.text.contains("Similar: n1, n"), "\(similar.text)")
+        #expect(
+            try await run("inspect", [("node", "n1 && reboot")], on: database).text.contains("not one Slurm would use"))
+    }
+
+    @Test("/canrun: nodes free now, the first fit later, scattered resources, time limits, bad sizes")
+    func canrun() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let small = try await run("canrun", [("cpus", "1")], on: database)
+        #expect(small.text.contains("could start it now") && small.text.contains("`n11`"), "\(small.text)")
+        let gpu = try await run("canrun", [("gpus", "1")], on: database)
+        #expect(gpu.text.contains("**1 node** could start it now") && gpu.text.contains("`n1`"), "\(gpu.text)")
+        let huge = try await run("canrun", [("cpus", "64")], on: database)
+        #expect(huge.text.contains("**No node** can start it now") && huge.text.contains("is that big"))
+        let later = try await run("canrun", [("cpus", "4"), ("partition", "debug")], on: database)
+        #expect(later.text.contains("The first fit should be"), "\(later.text)")
+        let long = try await run("canrun", [("time", "10:00:00"), ("partition", "debug")], on: database)
+        #expect(long.text.contains("Too long for the time limit of: debug"))
+        #expect(try await run("canrun", [("mem", "lots")], on: database).ephemeral)
+        #expect(try await run("canrun", [("time", "soon")], on: database).ephemeral)
+    }
+
+    @Test("/why: a pending job's reason with evidence; hints; running and ended jobs; unknown and hostile ids")
+    func why() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let waiting = try await run("why", [("job", "16")], on: database)
+        #expect(waiting.text.contains("**Waiting: waiting for free resources.**"), "\(waiting.text)")
+        #expect(waiting.embed?.fields?.map(\.name).starts(with: ["Asks for", "Free in batch", "Ahead of it"]) == true)
+        #expect(try await run("why", [("job", "24")], on: database).text.contains("longer than the partition allows"))
+        #expect(try await run("why", [("job", "19")], on: database).text.contains("scontrol release 19"))
+        #expect(
+            try await run("why", [("job", "6")], on: database).text.contains("ended **COMPLETED** with exit code 0"))
+        #expect(
+            try await run("why", [("job", "1")], on: database).text.contains(
+                "It is not waiting: it is **running** since"))
+        #expect(try await run("why", [("job", "999999")], on: database).text.contains("Job 999999 is not in the data"))
+        for hostile in ["1;reboot", "12_", "abc", "1_2_3", String(repeating: "9", count: 30)] {
+            #expect(try await run("why", [("job", hostile)], on: database).text.contains("Give a job id"))
+        }
+    }
+
+    @Test("suggestions: prefix matches first, then substrings, natural order, at most 25, hostile text harmless")
+    func suggestions() {
+        let names = (1...40).map { "node\($0)" } + ["gpu1", "bignode1"]
+        #expect(
+            Suggestions.rank(names, typed: "node1") == [
+                "node1", "node10", "node11", "node12", "node13", "node14", "node15", "node16", "node17", "node18",
+                "node19", "bignode1",
+            ])
+        #expect(Suggestions.rank(names, typed: "").count == 25)
+        #expect(Suggestions.rank(names, typed: "'; DROP TABLE nodes; --").isEmpty)
+        #expect(Suggestions.rank(["n2", "n10", "n1"], typed: "N") == ["n1", "n2", "n10"])
+    }
+
+    @Test("Refresh button ids: ours come back as command and options; anything else is refused; too long, none")
+    func refreshIDs() {
+        #expect(
+            RefreshButton.parse("refresh:status:partition=gpu,cluster=a")! == (
+                "status", ["partition": "gpu", "cluster": "a"]
+            ))
+        #expect(RefreshButton.parse("refresh:queue:")! == ("queue", [:]))
+        for forged in [
+            "refresh:why:job=1", "refresh:status:partition=g;rm", "refresh:status:node=n1", "other:status:",
+            "refresh:status:partition",
+        ] {
+            #expect(RefreshButton.parse(forged) == nil, "\(forged)")
+        }
+        let long = RefreshButton.rows(
+            command: "queue",
+            options: [("user", String(repeating: "u", count: 64)), ("partition", String(repeating: "p", count: 64))])
+        #expect(long.isEmpty, "no button rather than one that refreshes something else")
+    }
+}
