@@ -133,7 +133,7 @@ struct CommandTests {
         defer { directory.remove() }
         let reply = try await run("queue", on: database)
         let description = try #require(reply.embed?.description)
-        #expect(description.hasPrefix("6 running (12 CPUs, 1 GPUs), 10 waiting"))
+        #expect(description.hasPrefix("6 running (12 CPUs, 1 GPU), 10 waiting"))
         #expect(description.contains("USER          RUN   CPUS  GPUS  WAIT"))
         #expect(reply.text.contains("waiting for free resources") && reply.text.contains("held by its owner"))
         #expect(reply.message.components?.first?.components.first?.customID == "refresh:queue:")
@@ -174,7 +174,7 @@ struct CommandTests {
         let later = try await run("canrun", [("cpus", "4"), ("partition", "debug")], on: database)
         #expect(later.text.contains("The first fit should be"), "\(later.text)")
         let long = try await run("canrun", [("time", "10:00:00"), ("partition", "debug")], on: database)
-        #expect(long.text.contains("Too long for the time limit of: debug"))
+        #expect(long.text.contains("Longer than partition debug allows: it would never start there."))
         #expect(try await run("canrun", [("mem", "lots")], on: database).ephemeral)
         #expect(try await run("canrun", [("time", "soon")], on: database).ephemeral)
     }

@@ -67,9 +67,9 @@ struct CanRunCommand: SlashCommand {
     }
 
     static func describe(_ request: ResourceFit.Request) -> String {
-        var parts = ["\(request.cpus) CPU\(request.cpus == 1 ? "" : "s")"]
+        var parts = [counted(request.cpus, "CPU")]
         if request.memoryMB > 0 { parts.append(InspectCommand.gigabytes(request.memoryMB) + " memory") }
-        if request.gpus > 0 { parts.append("\(request.gpus) GPU\(request.gpus == 1 ? "" : "s")") }
+        if request.gpus > 0 { parts.append(counted(request.gpus, "GPU")) }
         if let seconds = request.seconds { parts.append("for \(SlurmDuration.format(seconds))") }
         return parts.joined(separator: ", ")
     }
@@ -84,10 +84,10 @@ struct CanRunCommand: SlashCommand {
         var lines: [String] = []
         var fields: [Embed.Field] = []
         if !answer.now.isEmpty {
-            lines.append("**\(answer.now.count) node\(answer.now.count == 1 ? "" : "s")** could start it now.")
+            lines.append("**\(counted(answer.now.count, "node"))** could start it now.")
             let list = answer.now.map { free in
-                "`\(free.node)` \(free.cpus) CPUs, \(InspectCommand.gigabytes(free.memoryMB))"
-                    + (free.gpus > 0 ? ", \(free.gpus) GPUs" : "") + " free"
+                "`\(free.node)` \(counted(free.cpus, "CPU")), \(InspectCommand.gigabytes(free.memoryMB))"
+                    + (free.gpus > 0 ? ", " + counted(free.gpus, "GPU") : "") + " free"
             }
             fields.append(.init(name: "Free now", value: QueueCommand.fit(list)))
         } else {
@@ -103,15 +103,18 @@ struct CanRunCommand: SlashCommand {
             let total = answer.totalFree
             if total.cpus >= request.cpus && total.memoryMB >= request.memoryMB && total.gpus >= request.gpus {
                 var scattered: [String] = []
-                if request.gpus > 0 { scattered.append("\(total.gpus) GPUs") }
-                scattered.append("\(total.cpus) CPUs")
+                if request.gpus > 0 { scattered.append(counted(total.gpus, "GPU")) }
+                scattered.append(counted(total.cpus, "CPU"))
                 lines.append(
                     "Free resources are scattered: \(scattered.joined(separator: " and ")) are free in all, but no single node has what the job asks for."
                 )
             }
         }
         if !answer.tooLongFor.isEmpty {
-            lines.append("Too long for the time limit of: \(answer.tooLongFor.joined(separator: ", ")).")
+            let names = answer.tooLongFor
+            lines.append(
+                "Longer than \(names.count == 1 ? "partition" : "partitions") \(names.joined(separator: ", ")) "
+                    + "allow\(names.count == 1 ? "s" : ""): it would never start there.")
         }
         return Embed(
             title: "Can a job of \(describe(request)) run in \(scope)?", description: lines.joined(separator: "\n"),

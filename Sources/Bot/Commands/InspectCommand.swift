@@ -107,6 +107,7 @@ struct InspectCommand: SlashCommand {
     }
 
     static func gigabytes(_ megabytes: Int) -> String {
-        megabytes >= 10_240 ? "\(megabytes / 1024) GB" : String(format: "%.1f GB", Double(megabytes) / 1024)
+        megabytes >= 10_240 || megabytes % 1024 == 0
+            ? "\(megabytes / 1024) GB" : String(format: "%.1f GB", Double(megabytes) / 1024)
     }
 }

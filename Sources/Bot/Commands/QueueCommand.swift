@@ -41,7 +41,7 @@ struct QueueCommand: SlashCommand {
         if let user { title += ", user \(user)" }
         var fields: [Embed.Field] = []
         let summary =
-            "\(running.count) running (\(running.reduce(0) { $0 + $1.cpus }) CPUs, \(running.reduce(0) { $0 + $1.gpus }) GPUs), "
+            "\(running.count) running (\(counted(running.reduce(0) { $0 + $1.cpus }, "CPU")), \(counted(running.reduce(0) { $0 + $1.gpus }, "GPU"))), "
             + "\(pending.count) waiting"
         var description = summary
         if user == nil {

@@ -42,12 +42,13 @@ struct WhyCommand: SlashCommand {
                 let usable = nodes.filter(\.state.acceptsNewJobs)
                 let freeCPUs = usable.reduce(0) { $0 + max(0, $1.cpusEffective - $1.cpusAllocated) }
                 let freeGPUs = usable.reduce(0) { $0 + max(0, $1.gpusTotal - $1.gpusUsed) }
-                let biggest = usable.map { max(0, $0.cpusEffective - $0.cpusAllocated) }.max() ?? 0
                 fields.append(
                     .init(
                         name: "Free in \(job.partition)",
-                        value: "\(freeCPUs) CPUs" + (freeGPUs > 0 || job.gpus > 0 ? ", \(freeGPUs) GPUs" : "")
-                            + " on \(usable.count) usable of \(nodes.count) nodes; at most \(biggest) CPUs on one",
+                        value: counted(freeCPUs, "CPU")
+                            + (freeGPUs > 0 || job.gpus > 0 ? ", " + counted(freeGPUs, "GPU") : "")
+                            + " on \(usable.count) usable of \(counted(nodes.count, "node"))"
+                            + Self.fit(job, on: usable),
                         inline: true))
                 let waiting = try connection.jobs(
                     cluster: scope.cluster,
@@ -89,16 +90,29 @@ struct WhyCommand: SlashCommand {
     }
 
     static func request(_ job: Job) -> String {
-        var parts = ["\(job.cpus) CPUs on \(job.nodeCount) node\(job.nodeCount == 1 ? "" : "s")"]
+        var parts = ["\(counted(job.cpus, "CPU")) on \(counted(job.nodeCount, "node"))"]
         if let memory = job.memoryMB {
             parts.append(InspectCommand.gigabytes(memory) + (job.memoryPerCPU ? " per CPU" : " memory"))
         }
-        if job.gpus > 0 { parts.append("\(job.gpus) GPUs") }
+        if job.gpus > 0 { parts.append(counted(job.gpus, "GPU")) }
         if let limit = job.timeLimit.seconds { parts.append("\(SlurmDuration.format(limit)) limit") }
         return parts.joined(separator: ", ")
     }
 
     /// What the person can do about the common reasons.
+    /// Whether any one node has all a one-node job asks for free at once: the evidence for "Resources".
+    static func fit(_ job: Job, on usable: [Node]) -> String {
+        guard job.nodeCount == 1 else { return "" }
+        let fitting = usable.filter { node in
+            node.cpusEffective - node.cpusAllocated >= job.cpus
+                && node.memoryMB - node.memoryAllocatedMB >= job.memoryMB ?? 0
+                && node.gpusTotal - node.gpusUsed >= job.gpus
+        }.count
+        return fitting == 0
+            ? "; no node has all it asks for free at once"
+            : "; \(counted(fitting, "node")) could take it now (jobs ahead of it may be holding them)"
+    }
+
     static func hint(_ job: Job) -> String? {
         switch job.reason.code {
         case "Dependency": job.dependency.map { "It waits for: `\(QueueCommand.short($0, 200))`." }
