@@ -6,7 +6,7 @@ struct SlurmbotCommand: AsyncParsableCommand {
         commandName: "slurmbot",
         abstract: "slurmbot: a Slurm cluster, seen from Discord.",
         subcommands: [
-            DemoCommand.self, StatusCommand.self, PollScriptCommand.self, TrustHostCommand.self,
+            DemoCommand.self, StatusCommand.self, RenderCommand.self, PollScriptCommand.self, TrustHostCommand.self,
             RegisterCommandsCommand.self,
         ]
     )
