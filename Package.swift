@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "Discord", "HTTPServer", "Store", "Reports", "SlurmKit", "Charts",
+                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bot
 import Foundation
 import Logging
 import Poller
@@ -9,10 +10,14 @@ import Store
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Fill a database with a day of the simulated cluster and print its status. No credentials needed.",
+        abstract:
+            "Backfill a day of a simulated cluster, then ask the real endpoint every slash command. No credentials.",
         discussion: """
             The simulated cluster (60 nodes, 3 partitions, GPU nodes, a drained node, a node that goes down and
             comes back) prints the same text sinfo/squeue/scontrol print, so the demo runs the real parser and store.
+            Then the interactions endpoint starts on loopback with a fresh key pair and gets every slash command,
+            signed as Discord signs it; deferred replies (the charts) go to a loopback stand-in for Discord's API.
+            Every answer is written to --out as the JSON Discord would receive, with its PNG charts.
             """
     )
 
@@ -24,6 +29,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Seconds between simulated polls.")
     var interval = 300
+
+    @Option(help: "Folder for the answers (emptied first).")
+    var out = "demo-output"
 
     func run() async throws {
         guard hours > 0, interval > 0 else { throw ValidationError("--hours and --interval must be positive") }
@@ -38,15 +46,37 @@ struct DemoCommand: AsyncParsableCommand {
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let clock = SimulationClock()
+        let database = try Database(path: db)
+        let logger = Logger(label: "slurmbot.demo")
         let poller = Poller(
-            runner: SimulatedRunner(now: { clock.now }), database: try Database(path: db), cluster: "demo",
-            logger: Logger(label: "slurmbot.demo"))
+            runner: SimulatedRunner(now: { clock.now }), database: database, cluster: "demo", logger: logger)
         print("Backfilling \(hours) h of the simulated cluster into \(db), one poll every \(interval) s…")
         let result = try await Backfill(poller: poller, clock: clock, hours: hours, interval: interval).run { line in
             print("  \(line)")
         }
         guard result.failed == 0 else { throw ExitCode(1) }
         print("")
-        print(try StatusLoading.load(path: db, cluster: "demo", settings: Settings()), terminator: "")
+        let settings = Settings()
+        print(try StatusLoading.load(path: db, cluster: "demo", settings: settings), terminator: "")
+        print("")
+        let session = DemoSession(database: database, cluster: "demo", timeZone: settings.timeZone, logger: logger)
+        let commands = try await session.commands()
+        print(
+            "Asking the endpoint (on 127.0.0.1, fresh key pair) \(commands.count) slash commands, signed as Discord signs them…"
+        )
+        try? FileManager.default.removeItem(atPath: out)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let width = commands.map(\.count).max() ?? 0
+        var written = 0
+        let answers = try await session.run(commands) { answer in
+            written += 1
+            let files = try DemoOutput.write(answer, number: written, to: out)
+            let how = answer.responseType == 5 ? "deferred, then edited" : "answered at once"
+            let padded = answer.command.padding(toLength: width, withPad: " ", startingAt: 0)
+            print("  \(padded)  \(how) · \(answer.headline)" + files.map { " · \($0)" }.joined())
+        }
+        let charts = answers.flatMap(\.files).count
+        print("")
+        print("\(answers.count) answers and \(charts) charts in \(out)/: the JSON Discord receives, and the PNGs.")
     }
 }

@@ -146,16 +146,4 @@ struct CommandLineTests {
             try Database(path: db, readOnly: true).sync { try $0.recentPolls(cluster: "default", limit: 100).count }
                 == 19)
     }
-
-    @Test("the demo backfills and prints a status, with no credentials")
-    func demo() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let result = try Products.run("slurmbot", ["demo", "--db", directory.file("demo.db"), "--hours", "2"])
-        #expect(result.status == 0)
-        #expect(result.stdout.contains("25 polls stored, 0 failed"))
-        #expect(result.stdout.contains("Cluster demo, as of"))
-        #expect(result.stdout.contains("(all)"))
-        #expect(result.stdout.contains("GPUs:"))
-    }
 }
