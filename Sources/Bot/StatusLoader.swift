@@ -16,7 +16,7 @@ public enum StatusLoader {
         /// The outcome as text (what `slurmbot status` prints).
         public var text: String {
             switch self {
-            case .noData: "No polls in the database yet.\n"
+            case .noData: "No cluster data yet: the poller has not run.\n"
             case .unknownCluster(let name, let known):
                 "No polls for cluster \(name) (known: \(known.joined(separator: ", "))).\n"
             case .unknownPartition(let name, let known):

@@ -24,6 +24,36 @@ enum Suggestions {
         return Array((starts.naturallySorted() + contains.naturallySorted()).prefix(25))
     }
 
+    /// Names close to one that does not exist: the same one written with other leading zeros (n1 for n001) first,
+    /// then those that start with or contain it.
+    static func similar(_ names: [String], to typed: String, limit: Int = 8) -> [String] {
+        let shape = withoutLeadingZeros(typed.lowercased())
+        let same = names.filter { withoutLeadingZeros($0.lowercased()) == shape }.naturallySorted()
+        let near = rank(names, typed: typed).filter { !same.contains($0) }
+        return Array((same + near).prefix(limit))
+    }
+
+    /// "gpu007" and "gpu7" both become "gpu7".
+    static func withoutLeadingZeros(_ name: String) -> String {
+        var result = ""
+        var previousIsDigit = false
+        var pendingZeros = 0
+        for character in name {
+            if character == "0" && !previousIsDigit {
+                pendingZeros += 1
+                continue
+            }
+            if pendingZeros > 0 {
+                if !character.isNumber { result += "0" }
+                pendingZeros = 0
+            }
+            result.append(character)
+            previousIsDigit = character.isNumber
+        }
+        if pendingZeros > 0 { result += "0" }
+        return result
+    }
+
     static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
         guard options.contains(option), let database = context.database else { return [] }
         let requested = context.string("cluster").flatMap { Names.isSlurmName($0) ? $0 : nil }

@@ -12,27 +12,32 @@ import Testing
 @testable import Bot
 @testable import Store
 
-/// Six hours of the simulated 60-node cluster, one poll every 5 minutes, ending at `end`.
-func simulatedDatabase(hours: Int = 6, end: Int64 = Signer.now) async throws -> (Database, TemporaryDirectory) {
+/// Hours of the simulated cluster (60 nodes unless told), one poll every 5 minutes, ending at `end`.
+func simulatedDatabase(hours: Int = 6, end: Int64 = Signer.now, layout: Layout = .standard) async throws -> (
+    Database, TemporaryDirectory
+) {
     let directory = try TemporaryDirectory()
     let database = try Database(path: directory.file("sim.db"))
     let clock = SimulationClock()
+    // Chains start two days back: a busy cluster without simulating months of jobs first.
+    let cluster = SimulatedCluster(layout: layout, epoch: end - 2 * 86_400)
     let poller = Poller(
-        runner: SimulatedRunner(now: { clock.now }), database: database, cluster: "demo", logger: Logger(label: "test"))
+        runner: SimulatedRunner(cluster: cluster, now: { clock.now }), database: database, cluster: "demo",
+        logger: Logger(label: "test"))
     _ = try await Backfill(poller: poller, clock: clock, hours: hours, interval: 300).run(until: end)
     return (database, directory)
 }
 
 /// Runs a command handler directly: a function of (interaction, store, clock).
-func run(_ command: String, _ options: [(String, String)] = [], on database: Database?, cluster: String = "lab")
-    async throws
-    -> Reply
-{
+func run(
+    _ command: String, _ options: [(String, String)] = [], on database: Database?, cluster: String = "lab",
+    now: Int64 = Signer.now
+) async throws -> Reply {
     let interaction = try JSONDecoder().decode(
         Interaction.self, from: Data(Signer.command(command, options: options).utf8))
     let handler = try #require(CommandTable.standard.handler(named: command))
     let context = CommandContext(
-        interaction: interaction, database: database, now: Signer.now, timeZone: TimeZone(identifier: "UTC")!,
+        interaction: interaction, database: database, now: now, timeZone: TimeZone(identifier: "UTC")!,
         defaultCluster: cluster)
     let reply = await handler.run(context)
     #expect(
@@ -199,7 +204,9 @@ struct CommandTests {
         }
     }
 
-    @Test("suggestions: prefix matches first, then substrings, natural order, at most 25, hostile text harmless")
+    @Test(
+        "suggestions: prefix matches first, then substrings, natural order, at most 25, hostile text harmless; n7 finds n007"
+    )
     func suggestions() {
         let names = (1...40).map { "node\($0)" } + ["gpu1", "bignode1"]
         #expect(
@@ -210,6 +217,11 @@ struct CommandTests {
         #expect(Suggestions.rank(names, typed: "").count == 25)
         #expect(Suggestions.rank(names, typed: "'; DROP TABLE nodes; --").isEmpty)
         #expect(Suggestions.rank(["n2", "n10", "n1"], typed: "N") == ["n1", "n2", "n10"])
+        let padded = ["gpu007", "gpu070", "gpu700", "n0", "n100"]
+        #expect(Suggestions.similar(padded, to: "gpu7") == ["gpu007", "gpu700"], "leading zeros do not matter")
+        #expect(Suggestions.similar(padded, to: "gpu07") == ["gpu007", "gpu070"], "the same, then containing")
+        #expect(Suggestions.withoutLeadingZeros("n0") == "n0" && Suggestions.withoutLeadingZeros("n100") == "n100")
+        #expect(Suggestions.withoutLeadingZeros("rack02-node007") == "rack2-node7")
     }
 
     @Test("Refresh button ids: ours come back as command and options; anything else is refused; too long, none")

@@ -70,7 +70,7 @@ struct HeatmapCommand: SlashCommand {
                 "\(bucket / 60) min per column · \(scope.footer(now: now, timeZone: timeZone))".prefix(140)),
             start: start, bucketSeconds: bucket, columns: columns, sections: grid.sections,
             legend: HeatmapBuilder.legend.map(\.1), showsShareScale: grouped, timeZone: timeZone)
-        var description = "\(grid.nodeCount) nodes."
+        var description = counted(grid.nodeCount, "node") + "."
         if grouped {
             let rows = grid.sections.reduce(0) { $0 + $1.rows.count }
             description =

@@ -24,7 +24,7 @@ struct InspectCommand: SlashCommand {
         return await context.withCluster { connection, scope in
             let nodes = try connection.currentNodes(cluster: scope.cluster)
             guard let node = nodes.first(where: { $0.name == name }) else {
-                let close = nodes.map(\.name).filter { $0.hasPrefix(name) || $0.contains(name) }.prefix(8)
+                let close = Suggestions.similar(nodes.map(\.name), to: name)
                 throw Refusal(
                     "No node \(name) in cluster \(scope.cluster)."
                         + (close.isEmpty ? "" : " Similar: " + close.joined(separator: ", ")))
