@@ -26,6 +26,7 @@ let package = Package(
         systemLibrary("CSSH2", pkgConfig: "libssh2", apt: "libssh2-1-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CCairo", pkgConfig: "cairo", apt: "libcairo2-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
         // Linux headers Glibc's module leaves out (epoll); no library to link.
         .systemLibrary(name: "CLinux"),
 
@@ -44,7 +45,7 @@ let package = Package(
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
-        .target(name: "Charts", dependencies: ["CCairo"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CZlib"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",

@@ -117,30 +117,18 @@ final class Canvas {
 
     // MARK: - PNG
 
-    /// The image as PNG bytes.
+    /// The image as PNG bytes (see PNGWriter for why not cairo's writer).
     func png() throws(ChartError) -> [UInt8] {
-        let sink = PNGSink()
-        let status = cairo_surface_write_to_png_stream(
-            surface,
-            { closure, data, length in
-                let sink = Unmanaged<PNGSink>.fromOpaque(closure!).takeUnretainedValue()
-                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-                return CAIRO_STATUS_SUCCESS
-            }, Unmanaged.passUnretained(sink).toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw ChartError(
-                description: "cairo could not encode the PNG: \(String(cString: cairo_status_to_string(status)))")
-        }
-        return sink.bytes
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        let data = UnsafeRawPointer(cairo_image_surface_get_data(surface)!).bindMemory(
+            to: UInt32.self, capacity: stride * height)
+        return try PNGWriter.encode(width: width, height: height, pixels: data, stride: stride)
     }
 
     private func set(_ color: RGB) {
         cairo_set_source_rgb(context, color.red, color.green, color.blue)
     }
-}
-
-private final class PNGSink {
-    var bytes: [UInt8] = []
 }
 
 /// A decoded PNG's pixels, for the tests (and for checking what a chart looks like).

@@ -15,11 +15,6 @@ enum TimeTicks {
     static func ticks(from: Int64, to: Int64, maximum: Int, timeZone: TimeZone) -> [Tick] {
         guard to > from, maximum > 0 else { return [] }
         let step = steps.first { (to - from) / $0 <= Int64(maximum) } ?? steps.last!
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
         var ticks: [Tick] = []
         // Round in local time: the offset is the zone's at each tick, so days still start at local midnight after
         // a daylight-saving change.
@@ -27,10 +22,9 @@ enum TimeTicks {
         local = (local + step - 1) / step * step
         var time = local - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local))))
         while time <= to {
-            let date = Date(timeIntervalSince1970: TimeInterval(time))
-            let midnight = calendar.startOfDay(for: date) == date
-            formatter.dateFormat = midnight || step >= 86_400 ? "EEE d" : "HH:mm"
-            ticks.append(Tick(time: time, label: formatter.string(from: date), major: midnight))
+            let clock = WallClock(time, timeZone: timeZone)
+            let label = clock.isMidnight || step >= 86_400 ? "\(clock.weekday) \(clock.dayOfMonth)" : clock.hoursMinutes
+            ticks.append(Tick(time: time, label: label, major: clock.isMidnight))
             local += step
             time = local - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local))))
         }
