@@ -151,31 +151,40 @@ extension Connection {
     {
         var spans: [String: [NodeSpan]] = [:]
         var states: [String: NodeState] = [:]
-        let rows = try statement(
+        let lastSnapshot = try latestSnapshotTime(cluster: cluster) ?? to
+        // No ORDER BY: sorting a day of a big cluster's intervals costs more than sorting each node's few.
+        try statement(
             """
             SELECT node, state, reason, since, until FROM node_intervals
             WHERE cluster = ?1 AND since < ?2 AND until IS NULL
             UNION ALL
             SELECT node, state, reason, since, until FROM node_intervals
             WHERE cluster = ?1 AND since < ?2 AND until > ?3
-            ORDER BY since
             """
-        ).query([.text(cluster), .integer(to), .integer(from)]) { row in
-            (row.text(0), row.text(1), row.optionalText(2), row.int64(3), row.optionalInt64(4))
-        }
-        let lastSnapshot = try latestSnapshotTime(cluster: cluster) ?? to
-        for (node, stateText, reason, since, until) in rows {
-            if let nodes, !nodes.contains(node) { continue }
+        ).forEachRow([.text(cluster), .integer(to), .integer(from)]) { row in
+            let node = row.text(0)
+            if let nodes, !nodes.contains(node) { return }
+            let (since, until) = (row.int64(3), row.optionalInt64(4))
             // An open interval is known to last until the latest snapshot, not beyond.
             let end = min(until ?? max(lastSnapshot, since), to)
             let start = max(since, from)
-            guard end > start || (until == nil && end == start) else { continue }
+            guard end > start || (until == nil && end == start) else { return }
+            let stateText = row.text(1)
             let state = states[stateText] ?? NodeState(parsing: stateText)
             states[stateText] = state
             spans[node, default: []].append(
-                NodeSpan(state: state, category: state.category, reason: reason, from: start, until: end))
+                NodeSpan(state: state, category: state.category, reason: row.optionalText(2), from: start, until: end))
         }
-        return spans.keys.naturallySorted().map { NodeTimeline(node: $0, spans: spans[$0]!) }
+        return spans.keys.naturallySorted().map { node in
+            NodeTimeline(node: node, spans: spans[node]!.sorted { $0.from < $1.from })
+        }
+    }
+
+    /// Each current node's partitions: what /heatmap needs of the nodes, without reading everything else.
+    public func nodePartitions(cluster: String) throws -> [(node: String, partitions: [String])] {
+        try statement("SELECT name, partitions FROM nodes WHERE cluster = ? AND gone_at IS NULL").query([
+            .text(cluster)
+        ]) { row in (row.text(0), split(row.text(1))) }
     }
 
     /// Since when a node has been idle without a break, or nil when it is not idle now.

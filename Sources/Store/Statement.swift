@@ -103,6 +103,15 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Binds and hands each row to `body` without collecting: for reading many rows into structures of the
+    /// caller's own.
+    public func forEachRow(_ values: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        try bind(values)
+        while try step() { try body(self) }
+    }
+
     /// Binds and collects every row through `row`.
     public func query<T>(_ values: [SQLValue] = [], _ row: (Statement) throws -> T) throws -> [T] {
         sqlite3_reset(handle)

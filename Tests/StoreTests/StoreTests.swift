@@ -21,6 +21,31 @@ struct StoreTests {
         }
     }
 
+    @Test("a version-1 database with history is brought to the newest schema and its history reads the same")
+    func upgrade() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("old.db")
+        let snapshot = try labSnapshot()
+        let before = try {
+            let old = try Connection(path: path)
+            try old.execute(Schema.migrations[0])
+            try old.execute("PRAGMA user_version = 1")
+            try old.recordSnapshot(snapshot, cluster: "c", source: "fixture", startedAt: snapshot.takenAt)
+            return try old.nodeTimelines(cluster: "c", from: 0, to: snapshot.takenAt + 60)
+        }()
+        let database = try Database(path: path)
+        try database.sync { connection throws in
+            #expect(try connection.userVersion == Schema.migrations.count)
+            #expect(try connection.nodeTimelines(cluster: "c", from: 0, to: snapshot.takenAt + 60) == before)
+            let plan = try connection.statement(
+                "EXPLAIN QUERY PLAN SELECT node, state, reason, since, until FROM node_intervals "
+                    + "WHERE cluster = 'c' AND since < 9 AND until > 1"
+            ).query { $0.text(3) }
+            #expect(plan.contains { $0.contains("COVERING INDEX node_intervals_by_end") }, "\(plan)")
+        }
+    }
+
     @Test("what is written reads back: nodes, partitions, usage, jobs")
     func writeRead() throws {
         let test = try TestDatabase()
