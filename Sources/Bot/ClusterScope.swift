@@ -1,3 +1,4 @@
+import Charts
 import Discord
 import Foundation
 import Reports
@@ -48,13 +49,13 @@ struct ClusterScope {
         snapshotAt.map { now - $0 > 900 } ?? true || latestPoll?.ok == false
     }
 
+    /// "Wed 14:05 UTC": the weekday, the time, and the zone's abbreviation at that moment (CET or CEST).
     static func clock(_ time: Int64, _ timeZone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE HH:mm"
-        let zone = ["GMT", "UTC", "Etc/UTC"].contains(timeZone.identifier) ? "UTC" : (timeZone.abbreviation() ?? "")
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time))) + " " + zone
+        let wall = WallClock(time, timeZone: timeZone)
+        let zone =
+            ["GMT", "UTC", "Etc/UTC"].contains(timeZone.identifier)
+            ? "UTC" : (timeZone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(time))) ?? "")
+        return "\(wall.weekday) \(wall.hoursMinutes) \(zone)"
     }
 }
 

@@ -5,11 +5,14 @@ import Store
 /// Turns node timelines into heatmap rows: one per node while they fit, else one per group of nodes.
 ///
 /// Pure: no store, no drawing. A cell is the state that covered most of its bucket (ties go to the more serious
-/// state, so a short outage still shows). Past `maximumRows`, nodes are grouped by name prefix within their
-/// partition (`gpu[01-64]` → `gpu`), or, if that is still too many, by partition, and a cell becomes the share of
-/// busy (allocated or mixed) nodes among those that had data.
+/// state, so a short outage still shows). Past `maximumRows`, each row is a block of consecutive nodes (in name
+/// order, within their partition), about `groupedRows` rows in all so that each is tall enough for its label
+/// (`c0001–c0072`), and a cell becomes the share of busy (allocated or mixed) nodes among those that had data.
+/// Neighbours in name order are usually neighbours in the machine room, so a rack or switch going dark still
+/// shows as a dark band.
 enum HeatmapBuilder {
     static let maximumRows = 300
+    static let groupedRows = 140
 
     /// The legend order; `.state(i)` cells index it.
     static let legend: [(NodeCategory, Heatmap.LegendEntry)] = [
@@ -40,8 +43,8 @@ enum HeatmapBuilder {
 
     struct Grid {
         var sections: [Heatmap.Section]
-        /// How rows were formed: "node", "name prefix" or "partition".
-        var rowsAre: String
+        /// At most this many nodes in a row: 1 when every node has its own.
+        var nodesPerRow: Int
         var nodeCount: Int
     }
 
@@ -55,76 +58,82 @@ enum HeatmapBuilder {
         let gone = "no longer in Slurm"
         var bySection: [String: [NodeTimeline]] = [:]
         for timeline in timelines { bySection[partitionOf[timeline.node] ?? gone, default: []].append(timeline) }
+        for name in bySection.keys { bySection[name]!.sort { naturalLess($0.node, $1.node) } }
         let order = sectionOrder.filter { bySection[$0] != nil } + (bySection[gone] == nil ? [] : [gone])
-        let cells = Dictionary(
-            uniqueKeysWithValues: timelines.map {
-                ($0.node, Self.cells($0, start: start, bucket: bucket, columns: columns))
-            })
+        var scratch: [Int64] = []
         if timelines.count <= maximumRows {
             let sections = order.map { name in
                 Heatmap.Section(
                     title: name,
-                    rows: bySection[name]!.map { Heatmap.Row(label: $0.node, cells: cells[$0.node]!.map(Self.cell)) })
+                    rows: bySection[name]!.map { timeline in
+                        Heatmap.Row(
+                            label: timeline.node,
+                            cells: Self.cells(
+                                timeline, start: start, bucket: bucket, columns: columns, scratch: &scratch
+                            ).map(Self.cell))
+                    })
             }
-            return Grid(sections: sections, rowsAre: "node", nodeCount: timelines.count)
+            return Grid(sections: sections, nodesPerRow: 1, nodeCount: timelines.count)
         }
-        // Group by name prefix within each section; fall back to one row per partition.
-        var groups: [(section: String, label: String, nodes: [String])] = []
-        for name in order {
-            var byPrefix: [String: [String]] = [:]
-            var prefixes: [String] = []
-            for timeline in bySection[name]! {
-                let prefix = Self.prefix(timeline.node)
-                if byPrefix[prefix] == nil { prefixes.append(prefix) }
-                byPrefix[prefix, default: []].append(timeline.node)
+        let perRow = (timelines.count + groupedRows - 1) / groupedRows
+        let sections = order.map { name in
+            let nodes = bySection[name]!
+            let rows = stride(from: 0, to: nodes.count, by: perRow).map { first in
+                let block = nodes[first..<min(first + perRow, nodes.count)]
+                let label = block.count == 1 ? block.first!.node : "\(block.first!.node)–\(block.last!.node)"
+                let cells = block.map {
+                    Self.cells($0, start: start, bucket: bucket, columns: columns, scratch: &scratch)
+                }
+                return Heatmap.Row(label: label, cells: Self.share(cells, columns: columns))
             }
-            for prefix in prefixes {
-                groups.append((name, "\(prefix)* (\(byPrefix[prefix]!.count))", byPrefix[prefix]!))
-            }
+            return Heatmap.Section(title: name, rows: rows)
         }
-        var rowsAre = "name prefix"
-        if groups.count > maximumRows {
-            groups = order.map { name in (name, "all (\(bySection[name]!.count))", bySection[name]!.map(\.node)) }
-            rowsAre = "partition"
-        }
-        var sections: [Heatmap.Section] = []
-        for name in order {
-            let rows = groups.filter { $0.section == name }.map { group in
-                Heatmap.Row(
-                    label: group.label, cells: Self.share(group.nodes.compactMap { cells[$0] }, columns: columns))
-            }
-            sections.append(Heatmap.Section(title: name, rows: rows))
-        }
-        return Grid(sections: sections, rowsAre: rowsAre, nodeCount: timelines.count)
-    }
-
-    /// The name without its trailing digits: `gpu017` → `gpu`, `c-a3` → `c-a`.
-    static func prefix(_ node: String) -> String {
-        let trimmed = node.reversed().drop { $0.isNumber }
-        return trimmed.isEmpty ? node : String(trimmed.reversed())
+        return Grid(sections: sections, nodesPerRow: perRow, nodeCount: timelines.count)
     }
 
     /// Each bucket's category for one node, nil where it has no data.
     static func cells(_ timeline: NodeTimeline, start: Int64, bucket: Int64, columns: Int) -> [NodeCategory?] {
-        var covered = [[NodeCategory: Int64]](repeating: [:], count: columns)
+        var scratch: [Int64] = []
+        return cells(timeline, start: start, bucket: bucket, columns: columns, scratch: &scratch)
+    }
+
+    /// - Parameter covered: seconds per (column, category), flat, reused from node to node: this runs for every
+    ///   node and column of the chart.
+    static func cells(
+        _ timeline: NodeTimeline, start: Int64, bucket: Int64, columns: Int, scratch covered: inout [Int64]
+    ) -> [NodeCategory?] {
+        let kinds = severity.count
+        if covered.count == columns * kinds {
+            covered.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            covered = [Int64](repeating: 0, count: columns * kinds)
+        }
+        let windowEnd = start + bucket * Int64(columns)
         for span in timeline.spans {
+            guard let slot = severity.firstIndex(of: span.category) else { continue }
             var time = max(span.from, start)
-            let end = min(span.until, start + bucket * Int64(columns))
+            let end = min(span.until, windowEnd)
             // A span seen at one instant only (the newest poll) still colours its bucket.
-            if end == time && time < start + bucket * Int64(columns) {
-                covered[Int((time - start) / bucket)][span.category, default: 0] += 1
+            if end == time && time < windowEnd {
+                covered[Int((time - start) / bucket) * kinds + slot] += 1
                 continue
             }
             while time < end {
                 let column = Int((time - start) / bucket)
                 let columnEnd = min(end, start + Int64(column + 1) * bucket)
-                covered[column][span.category, default: 0] += columnEnd - time
+                covered[column * kinds + slot] += columnEnd - time
                 time = columnEnd
             }
         }
-        return covered.map { seconds in
-            guard let longest = seconds.values.max() else { return nil }
-            return severity.first { seconds[$0] == longest }
+        return (0..<columns).map { column in
+            var best: Int?
+            var longest: Int64 = 0
+            // Strictly longer only: on a tie the earlier, more serious category stays.
+            for slot in 0..<kinds where covered[column * kinds + slot] > longest {
+                longest = covered[column * kinds + slot]
+                best = slot
+            }
+            return best.map { severity[$0] }
         }
     }
 

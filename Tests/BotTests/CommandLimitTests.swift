@@ -50,7 +50,11 @@ struct CommandLimitTests {
             #expect(heatmap.files.count == 1 && heatmap.text.contains("nodes"), "\(heatmap.text)")
         }
         let grouped = try await run("heatmap", on: database, cluster: "big")
-        #expect(grouped.embed?.description?.contains("too many for a row each: grouped by") == true)
+        #expect(
+            grouped.embed?.description?.contains("too many for a row each: each of the 140 rows is a block of up to 72")
+                == true, "\(grouped.text)")
+        let picture = try #require(grouped.files.first.flatMap { DecodedPNG($0.data) })
+        #expect(picture.height < 1600, "rows tall enough for their labels, and the whole chart on one screen")
         for metric in ["nodes", "cpus", "gpus"] {
             let history = try await run("history", [("metric", metric)], on: database, cluster: "big")
             #expect(history.files.first.map { DecodedPNG($0.data) != nil } == true)

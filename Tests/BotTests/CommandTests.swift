@@ -105,31 +105,29 @@ struct CommandTests {
         let cells = HeatmapBuilder.cells(
             .init(node: "n1", spans: [down, idle, busy]), start: 0, bucket: 100, columns: 4)
         #expect(cells == [nil, .down, .allocated, nil])
-        #expect(
-            HeatmapBuilder.prefix("gpu017") == "gpu" && HeatmapBuilder.prefix("c-a3") == "c-a"
-                && HeatmapBuilder.prefix("42") == "42")
     }
 
-    @Test("past 300 nodes, rows are groups by name prefix (or partition) coloured by busy share")
+    @Test("past 300 nodes, rows are blocks of neighbours in name order, coloured by busy share, labelled first–last")
     func grouping() {
-        let timelines: [NodeTimeline] = (1...900).map { index in
+        let timelines: [NodeTimeline] = (1...900).reversed().map { index in
             let busy = index % 2 == 0
             let span = NodeSpan(
                 state: NodeState(parsing: busy ? "ALLOCATED" : "IDLE"), category: busy ? .allocated : .idle,
-                reason: nil,
-                from: 0, until: 400)
-            return NodeTimeline(node: "\(["a", "b", "c"][index % 3])\(index)", spans: [span])
+                reason: nil, from: 0, until: 400)
+            return NodeTimeline(node: "n\(index)", spans: [span])
         }
         var partitionOf: [String: String] = [:]
-        for timeline in timelines { partitionOf[timeline.node] = timeline.node.hasPrefix("c") ? "big" : "small" }
+        for index in 1...900 { partitionOf["n\(index)"] = index <= 600 ? "small" : "big" }
         let grid = HeatmapBuilder.grid(
             timelines, partitionOf: partitionOf, sectionOrder: ["small", "big"], start: 0, bucket: 100, columns: 4)
-        #expect(grid.rowsAre == "name prefix" && grid.nodeCount == 900)
+        #expect(grid.nodesPerRow == 7 && grid.nodeCount == 900, "900 nodes in about 140 rows")
         #expect(grid.sections.map(\.title) == ["small", "big"])
-        #expect(
-            grid.sections[0].rows.map(\.label) == ["a* (300)", "b* (300)"]
-                || grid.sections[0].rows.map(\.label) == ["b* (300)", "a* (300)"])
-        #expect(grid.sections[1].rows.first?.cells.first == .share(0.5))
+        #expect(grid.sections.map(\.rows.count) == [86, 43])
+        let small = grid.sections[0].rows
+        #expect(small.first?.label == "n1–n7" && small.last?.label == "n596–n600")
+        #expect(small.first?.cells == Array(repeating: .share(3 / 7), count: 4), "n2, n4, n6 of n1–n7 are busy")
+        #expect(small.last?.cells.first == .share(3 / 5))
+        #expect(grid.sections[1].rows.first?.label == "n601–n607")
     }
 
     @Test("/queue: the leaderboard, the longest runners, waiting reasons in words, a Refresh button")
@@ -164,6 +162,9 @@ struct CommandTests {
         #expect(similar.text.contains("Similar: n1, n"), "\(similar.text)")
         #expect(
             try await run("inspect", [("node", "n1 && reboot")], on: database).text.contains("not one Slurm would use"))
+        #expect(
+            InspectCommand.prefix("gpu017") == "gpu" && InspectCommand.prefix("c-a3") == "c-a"
+                && InspectCommand.prefix("42") == "42")
     }
 
     @Test("/canrun: nodes free now, the first fit later, scattered resources, time limits, bad sizes")

@@ -53,16 +53,15 @@ struct HeatmapCommand: SlashCommand {
         let end = ((scope.snapshotAt ?? now) / bucket + 1) * bucket
         let start = end - bucket * Int64(columns)
         var partitionOf: [String: String] = [:]
-        for node in try connection.currentNodes(cluster: scope.cluster) {
-            let home = partition.flatMap { node.partitions.contains($0) ? $0 : nil } ?? node.partitions.first
-            partitionOf[node.name] = home
+        for (node, partitions) in try connection.nodePartitions(cluster: scope.cluster) {
+            partitionOf[node] = partition.flatMap { partitions.contains($0) ? $0 : nil } ?? partitions.first
         }
         let wanted = partition.map { name in Set(partitionOf.filter { $0.value == name }.keys) }
         let timelines = try connection.nodeTimelines(cluster: scope.cluster, from: start, to: end, nodes: wanted)
         let grid = HeatmapBuilder.grid(
             timelines, partitionOf: partitionOf, sectionOrder: partitions.map(\.name), start: start, bucket: bucket,
             columns: columns)
-        let grouped = grid.rowsAre != "node"
+        let grouped = grid.nodesPerRow > 1
         let scopeName = partition.map { "partition \($0)" } ?? "cluster \(scope.cluster)"
         let chart = Heatmap(
             title: "Node states of \(scopeName), last \(hours) h",
@@ -74,8 +73,9 @@ struct HeatmapCommand: SlashCommand {
         if grouped {
             let rows = grid.sections.reduce(0) { $0 + $1.rows.count }
             description =
-                "\(grid.nodeCount) nodes, too many for a row each: grouped by \(grid.rowsAre) into \(rows) rows, "
-                + "coloured by the share of busy (allocated or mixed) nodes. Ask for one partition to see its nodes."
+                "\(grid.nodeCount) nodes, too many for a row each: each of the \(rows) rows is a block of up to "
+                + "\(grid.nodesPerRow) nodes in name order, coloured by the share of them that is busy (allocated or "
+                + "mixed). /inspect shows one node."
         }
         let embed = Embed(
             title: chart.title, description: description, color: Embed.color(stale: scope.isStale(now: now)),

@@ -46,7 +46,7 @@ struct InspectCommand: SlashCommand {
     static func runs(_ job: Job, on node: String) -> Bool {
         guard let list = job.nodeList, !list.isEmpty else { return false }
         if list == node { return true }
-        guard list.contains(HeatmapBuilder.prefix(node)) else { return false }
+        guard list.contains(Self.prefix(node)) else { return false }
         return (try? Hostlist.expand(list))?.contains(node) ?? false
     }
 
@@ -104,6 +104,12 @@ struct InspectCommand: SlashCommand {
         return Embed(
             title: "Node \(node.name)", description: "Load and memory as Slurm reported them at the last poll.",
             fields: fields)
+    }
+
+    /// The name without its trailing digits (`gpu017` → `gpu`): a host list naming the node contains it.
+    static func prefix(_ node: String) -> String {
+        let trimmed = node.reversed().drop { $0.isNumber }
+        return trimmed.isEmpty ? node : String(trimmed.reversed())
     }
 
     static func gigabytes(_ megabytes: Int) -> String {
