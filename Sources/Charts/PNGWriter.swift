@@ -18,7 +18,7 @@ enum PNGWriter {
     static func encode(width: Int, height: Int, pixels: UnsafePointer<UInt32>, stride: Int) throws(ChartError)
         -> [UInt8]
     {
-        let (palette, indices) = indexed(width: width, height: height, pixels: pixels, stride: stride)
+        let image = PaletteImage(width: width, height: height, pixels: pixels, stride: stride)
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         var header: [UInt8] = []
         header.appendBigEndian(UInt32(width))
@@ -26,101 +26,24 @@ enum PNGWriter {
         header += [8, 3, 0, 0, 0]  // 8-bit palette indices, deflate, adaptive filtering, no interlace
         png.appendChunk("IHDR", header)
         png.appendChunk(
-            "PLTE", palette.flatMap { [UInt8($0 >> 16 & 0xFF), UInt8($0 >> 8 & 0xFF), UInt8($0 & 0xFF)] })
-        let data = try indices.withUnsafeBufferPointer { indices throws(ChartError) in
-            try deflate(rows: height, rowBytes: 1 + width) { row, out in
-                out[0] = 2
-                let current = indices.baseAddress! + row * width
-                if row == 0 {
-                    (out + 1).update(from: current, count: width)
-                } else {
-                    let above = current - width
-                    for x in 0..<width { out[1 + x] = current[x] &- above[x] }
-                }
+            "PLTE", image.palette.flatMap { [UInt8($0 >> 16 & 0xFF), UInt8($0 >> 8 & 0xFF), UInt8($0 & 0xFF)] })
+        // Each row's indices minus the row above's ("Up"), made in one pass from the colour ids.
+        let above = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width)
+        defer { above.deallocate() }
+        above.initialize(repeating: 0)
+        let data = try deflate(rows: height, rowBytes: 1 + width) { row, out in
+            out[0] = 2
+            let ids = image.ids.baseAddress! + row * width
+            let table = image.table.baseAddress!
+            for x in 0..<width {
+                let index = table[Int(ids[x])]
+                out[1 + x] = index &- above[x]
+                above[x] = index
             }
         }
         png.appendChunk("IDAT", data)
         png.appendChunk("IEND", [])
         return png
-    }
-
-    /// The palette (0xRRGGBB, most used first) and each pixel's index into it.
-    ///
-    /// One pass gives each distinct colour an id and counts it; a small direct-mapped cache in front of the
-    /// dictionary makes the lookup at each change of colour (hundreds of thousands in a chart) cheap. Then ids map to
-    /// palette indices through a table.
-    static func indexed(width: Int, height: Int, pixels: UnsafePointer<UInt32>, stride: Int) -> (
-        palette: [UInt32], indices: [UInt8]
-    ) {
-        var colors: [UInt32] = []
-        var counts: [Int] = []
-        var ids = [UInt16](repeating: 0, count: width * height)
-        var known: [UInt32: UInt16] = [:]
-        var cacheColors = [UInt32](repeating: 0xFFFF_FFFF, count: 1024)
-        var cacheIDs = [UInt16](repeating: 0, count: 1024)
-        ids.withUnsafeMutableBufferPointer { ids in
-            var lastColor: UInt32 = 0xFFFF_FFFF
-            var lastID: UInt16 = 0
-            var run = 0
-            for y in 0..<height {
-                let row = pixels + y * stride
-                let target = ids.baseAddress! + y * width
-                for x in 0..<width {
-                    let color = row[x] & 0x00FF_FFFF
-                    if color != lastColor {
-                        if run > 0 { counts[Int(lastID)] += run }
-                        run = 0
-                        let slot = Int((color &* 0x9E37_79B1) >> 22)
-                        if cacheColors[slot] == color {
-                            lastID = cacheIDs[slot]
-                        } else {
-                            if let id = known[color] {
-                                lastID = id
-                            } else if colors.count < Int(UInt16.max) {
-                                lastID = UInt16(colors.count)
-                                known[color] = lastID
-                                colors.append(color)
-                                counts.append(0)
-                            } else {
-                                lastID = UInt16(nearest(color, in: colors))
-                            }
-                            cacheColors[slot] = color
-                            cacheIDs[slot] = lastID
-                        }
-                        lastColor = color
-                    }
-                    target[x] = lastID
-                    run += 1
-                }
-            }
-            if run > 0 { counts[Int(lastID)] += run }
-        }
-        let ranked = colors.indices.sorted { (counts[$0], colors[$1]) > (counts[$1], colors[$0]) }
-        let palette = ranked.prefix(256).map { colors[$0] }
-        var indexOfID = [UInt8](repeating: 0, count: colors.count)
-        for (index, id) in ranked.prefix(256).enumerated() { indexOfID[id] = UInt8(index) }
-        for id in ranked.dropFirst(256) { indexOfID[id] = UInt8(nearest(colors[id], in: palette)) }
-        let indices = ids.map { indexOfID[Int($0)] }
-        return (palette, indices)
-    }
-
-    /// The index of the palette colour closest to `color` (squared distance in RGB).
-    static func nearest(_ color: UInt32, in palette: [UInt32]) -> Int {
-        func channels(_ value: UInt32) -> (Int, Int, Int) {
-            (Int(value >> 16 & 0xFF), Int(value >> 8 & 0xFF), Int(value & 0xFF))
-        }
-        let (red, green, blue) = channels(color)
-        var best = 0
-        var bestDistance = Int.max
-        for (index, candidate) in palette.enumerated() {
-            let (r, g, b) = channels(candidate)
-            let distance = (r - red) * (r - red) + (g - green) * (g - green) + (b - blue) * (b - blue)
-            if distance < bestDistance {
-                best = index
-                bestDistance = distance
-            }
-        }
-        return best
     }
 
     /// `rows` rows written by `writeRow` (filter byte first), deflated as one zlib stream, in batches.
@@ -179,5 +102,108 @@ extension [UInt8] {
         append(contentsOf: typed)
         let crc = typed.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, UInt32($0.count)) }
         appendBigEndian(UInt32(crc))
+    }
+}
+
+/// An image as palette indices: the 256 most used colours (0xRRGGBB, most used first), each pixel's colour id, and
+/// the palette index of each id.
+///
+/// One pass gives each distinct colour an id and counts it; a small direct-mapped cache in front of the dictionary
+/// makes the lookup at each change of colour (hundreds of thousands in a chart) cheap, and eight pixels that
+/// continue a run are handled at once. Raw buffers and no closures: the loop sees every pixel.
+final class PaletteImage {
+    let palette: [UInt32]
+    let ids: UnsafeMutableBufferPointer<UInt16>
+    let table: UnsafeMutableBufferPointer<UInt8>
+
+    init(width: Int, height: Int, pixels: UnsafePointer<UInt32>, stride: Int) {
+        let ids = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: width * height)
+        let cacheColors = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 1024)
+        defer { cacheColors.deallocate() }
+        cacheColors.initialize(repeating: 0xFFFF_FFFF)
+        let cacheIDs = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: 1024)
+        defer { cacheIDs.deallocate() }
+        cacheIDs.initialize(repeating: 0)
+        var colors: [UInt32] = []
+        var counts: [Int] = []
+        var known: [UInt32: UInt16] = [:]
+        var lastColor: UInt32 = 0xFFFF_FFFF
+        var lastID: UInt16 = 0
+        var run = 0
+        let mask = SIMD8<UInt32>(repeating: 0x00FF_FFFF)
+        for y in 0..<height {
+            let row = pixels + y * stride
+            let target = ids.baseAddress! + y * width
+            var x = 0
+            while x < width {
+                if x + 8 <= width {
+                    let eight = UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<UInt32>.self) & mask
+                    if eight == SIMD8(repeating: lastColor) {
+                        UnsafeMutableRawPointer(target + x).storeBytes(
+                            of: SIMD8<UInt16>(repeating: lastID), as: SIMD8<UInt16>.self)
+                        run += 8
+                        x += 8
+                        continue
+                    }
+                }
+                let color = row[x] & 0x00FF_FFFF
+                if color != lastColor {
+                    if run > 0 { counts[Int(lastID)] += run }
+                    run = 0
+                    let slot = Int((color &* 0x9E37_79B1) >> 22)
+                    if cacheColors[slot] == color {
+                        lastID = cacheIDs[slot]
+                    } else {
+                        if let id = known[color] {
+                            lastID = id
+                        } else if colors.count < Int(UInt16.max) {
+                            lastID = UInt16(colors.count)
+                            known[color] = lastID
+                            colors.append(color)
+                            counts.append(0)
+                        } else {
+                            // Past 65,535 colours (never in a chart) the last one absorbs the rest.
+                            lastID = UInt16(colors.count - 1)
+                        }
+                        cacheColors[slot] = color
+                        cacheIDs[slot] = lastID
+                    }
+                    lastColor = color
+                }
+                target[x] = lastID
+                run += 1
+                x += 1
+            }
+        }
+        if run > 0 { counts[Int(lastID)] += run }
+        let ranked = colors.indices.sorted { (counts[$0], colors[$1]) > (counts[$1], colors[$0]) }
+        let palette = ranked.prefix(256).map { colors[$0] }
+        let table = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, colors.count))
+        table.initialize(repeating: 0)
+        for (index, id) in ranked.prefix(256).enumerated() { table[id] = UInt8(index) }
+        let channels = palette.map { SIMD3<Int32>(Int32($0 >> 16 & 0xFF), Int32($0 >> 8 & 0xFF), Int32($0 & 0xFF)) }
+        for id in ranked.dropFirst(256) {
+            let color = colors[id]
+            let wanted = SIMD3<Int32>(Int32(color >> 16 & 0xFF), Int32(color >> 8 & 0xFF), Int32(color & 0xFF))
+            var best = 0
+            var bestDistance = Int32.max
+            for (index, candidate) in channels.enumerated() {
+                let difference = candidate &- wanted
+                let distance = (difference &* difference).wrappedSum()
+                if distance < bestDistance {
+                    best = index
+                    bestDistance = distance
+                }
+            }
+            table[id] = UInt8(best)
+        }
+        self.palette = palette
+        self.ids = ids
+        self.table = table
+    }
+
+    deinit {
+        ids.deallocate()
+        table.deallocate()
     }
 }
