@@ -60,7 +60,7 @@ enum HeatmapBuilder {
         for timeline in timelines { bySection[partitionOf[timeline.node] ?? gone, default: []].append(timeline) }
         for name in bySection.keys { bySection[name]!.sort { naturalLess($0.node, $1.node) } }
         let order = sectionOrder.filter { bySection[$0] != nil } + (bySection[gone] == nil ? [] : [gone])
-        var scratch: [Int64] = []
+        var scratch = Scratch()
         if timelines.count <= maximumRows {
             let sections = order.map { name in
                 Heatmap.Section(
@@ -93,20 +93,36 @@ enum HeatmapBuilder {
 
     /// Each bucket's category for one node, nil where it has no data.
     static func cells(_ timeline: NodeTimeline, start: Int64, bucket: Int64, columns: Int) -> [NodeCategory?] {
-        var scratch: [Int64] = []
+        var scratch = Scratch()
         return cells(timeline, start: start, bucket: bucket, columns: columns, scratch: &scratch)
     }
 
-    /// - Parameter covered: seconds per (column, category), flat, reused from node to node: this runs for every
-    ///   node and column of the chart.
+    /// Seconds per (column, category) for the columns a node's spans only partly cover, reused from node to node.
+    struct Scratch {
+        var seconds: [Int64] = []
+        /// Columns whose `seconds` are in use for the current node, in the order first touched.
+        var touched: [Int] = []
+        var isTouched: [Bool] = []
+    }
+
+    /// Runs for every node and column of the chart, so the common case is cheap: a column one span covers whole
+    /// takes its category directly; only columns where states change are tallied.
     static func cells(
-        _ timeline: NodeTimeline, start: Int64, bucket: Int64, columns: Int, scratch covered: inout [Int64]
+        _ timeline: NodeTimeline, start: Int64, bucket: Int64, columns: Int, scratch: inout Scratch
     ) -> [NodeCategory?] {
         let kinds = severity.count
-        if covered.count == columns * kinds {
-            covered.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-        } else {
-            covered = [Int64](repeating: 0, count: columns * kinds)
+        if scratch.isTouched.count != columns {
+            scratch = Scratch(
+                seconds: [Int64](repeating: 0, count: columns * kinds), touched: [],
+                isTouched: [Bool](repeating: false, count: columns))
+        }
+        var result = [NodeCategory?](repeating: nil, count: columns)
+        func tally(_ column: Int, _ slot: Int, _ seconds: Int64) {
+            if !scratch.isTouched[column] {
+                scratch.isTouched[column] = true
+                scratch.touched.append(column)
+            }
+            scratch.seconds[column * kinds + slot] += seconds
         }
         let windowEnd = start + bucket * Int64(columns)
         for span in timeline.spans {
@@ -115,26 +131,42 @@ enum HeatmapBuilder {
             let end = min(span.until, windowEnd)
             // A span seen at one instant only (the newest poll) still colours its bucket.
             if end == time && time < windowEnd {
-                covered[Int((time - start) / bucket) * kinds + slot] += 1
+                tally(Int((time - start) / bucket), slot, 1)
                 continue
             }
             while time < end {
                 let column = Int((time - start) / bucket)
-                let columnEnd = min(end, start + Int64(column + 1) * bucket)
-                covered[column * kinds + slot] += columnEnd - time
-                time = columnEnd
+                let columnStart = start + Int64(column) * bucket
+                let segmentEnd = min(end, columnStart + bucket)
+                if time == columnStart && segmentEnd == columnStart + bucket && !scratch.isTouched[column] {
+                    result[column] = span.category
+                } else {
+                    tally(column, slot, segmentEnd - time)
+                }
+                time = segmentEnd
             }
         }
-        return (0..<columns).map { column in
+        for column in scratch.touched {
+            // A whole-column span and a tally can meet only at an instant; count the whole span too.
+            if let whole = result[column], let slot = severity.firstIndex(of: whole) {
+                scratch.seconds[column * kinds + slot] += bucket
+            }
             var best: Int?
             var longest: Int64 = 0
             // Strictly longer only: on a tie the earlier, more serious category stays.
-            for slot in 0..<kinds where covered[column * kinds + slot] > longest {
-                longest = covered[column * kinds + slot]
-                best = slot
+            for slot in 0..<kinds {
+                let seconds = scratch.seconds[column * kinds + slot]
+                if seconds > longest {
+                    longest = seconds
+                    best = slot
+                }
+                scratch.seconds[column * kinds + slot] = 0
             }
-            return best.map { severity[$0] }
+            result[column] = best.map { severity[$0] }
+            scratch.isTouched[column] = false
         }
+        scratch.touched.removeAll(keepingCapacity: true)
+        return result
     }
 
     static func cell(_ category: NodeCategory?) -> Heatmap.Cell {

@@ -105,6 +105,17 @@ struct CommandTests {
         let cells = HeatmapBuilder.cells(
             .init(node: "n1", spans: [down, idle, busy]), start: 0, bucket: 100, columns: 4)
         #expect(cells == [nil, .down, .allocated, nil])
+        // A whole column takes its span's state at once; an instant (the newest poll) still colours its own.
+        let whole = NodeSpan(state: .init(parsing: "IDLE"), category: .idle, reason: nil, from: 0, until: 200)
+        let instant = NodeSpan(
+            state: .init(parsing: "ALLOCATED"), category: .allocated, reason: nil, from: 200, until: 200)
+        #expect(
+            HeatmapBuilder.cells(.init(node: "n1", spans: [whole, instant]), start: 0, bucket: 100, columns: 3)
+                == [.idle, .idle, .allocated])
+        let early = NodeSpan(state: .init(parsing: "DOWN"), category: .down, reason: nil, from: 0, until: 0)
+        #expect(
+            HeatmapBuilder.cells(.init(node: "n1", spans: [early, whole]), start: 0, bucket: 100, columns: 2)
+                == [.idle, .idle], "an instant does not outweigh a whole bucket")
     }
 
     @Test("past 300 nodes, rows are blocks of neighbours in name order, coloured by busy share, labelled first–last")
