@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "CSodium", "FixtureSupport",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "CSodium", "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources"

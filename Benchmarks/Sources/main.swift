@@ -5,6 +5,7 @@
 //                 storing every node's state every poll (SQLite rows and the original tool's JSON lines)
 //   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
 //                 Caddy) beside libsodium's raw verify rate
+//   charts        /history and /heatmap for 100, 1,000 and 10,000 nodes over a day, beside pandas + matplotlib
 //   ssh-poll      one poll through the bastion on loopback (the lab, scripts/lab) and a 10,000-node output
 //                 printed on the head, beside OpenSSH's ssh -J running the same command (needs root)
 import Foundation
@@ -204,6 +205,18 @@ case "parse-store": try parseStore()
 case "storage-day": try storageDay()
 case "ssh-poll": try await sshPoll()
 case "endpoint": try await endpointBenchmark()
+case "charts": try await chartsBenchmark()
+case "charts-profile":
+    // For profilers: a day of --nodes nodes, then each chart (or --chart NAME) drawn three hundred times.
+    let directory = scratch()
+    let (database, end) = try simulateDay(nodes: nodeCount, into: directory)
+    let charts =
+        arguments.contains("--chart")
+        ? ["/" + arguments[arguments.firstIndex(of: "--chart")! + 1]] : ["/history", "/heatmap"]
+    for chart in charts {
+        for _ in 0..<300 { _ = try await render(chart, database: database, now: end) }
+    }
+    try? FileManager.default.removeItem(atPath: directory)
 case "parse-profile":
     // For profilers: parse the same output twenty times.
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
@@ -231,10 +244,11 @@ case "all":
     try parseStore()
     try storageDay()
     try await endpointBenchmark()
+    try await chartsBenchmark()
     if getuid() == 0 { try await sshPoll() } else { print("ssh-poll skipped: the lab needs root") }
 default:
     print(
-        "usage: slurmbot-bench [parse-store|storage-day|endpoint|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]"
+        "usage: slurmbot-bench [parse-store|storage-day|endpoint|charts|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]"
     )
     exit(2)
 }
