@@ -135,3 +135,14 @@ extension Embed {
     /// Green when fresh, amber when stale or the last poll failed.
     static func color(stale: Bool) -> Int { stale ? 0xFEE75C : 0x57F287 }
 }
+
+extension ClusterScope {
+    /// The cluster's partitions in Slurm's order; a `partition` it does not have is refused.
+    func partitions(_ connection: Connection, checking partition: String?) throws -> [Partition] {
+        let partitions = try connection.currentPartitions(cluster: cluster)
+        if let partition, !partitions.contains(where: { $0.name == partition }) {
+            throw Refusal("No partition \(partition) in cluster \(cluster).")
+        }
+        return partitions
+    }
+}

@@ -151,6 +151,8 @@ struct CommandTests {
         #expect(description.contains("USER          RUN   CPUS  GPUS  WAIT"))
         #expect(reply.text.contains("waiting for free resources") && reply.text.contains("held by its owner"))
         #expect(reply.message.components?.first?.components.first?.customID == "refresh:queue:")
+        let retired = try await run("queue", [("partition", "retired")], on: database)
+        #expect(retired.ephemeral && retired.text == "No partition retired in cluster lab.")
         let alice = try await run("queue", [("user", "alice")], on: database)
         #expect(
             alice.embed?.title == "Queue of cluster lab, user alice"

@@ -21,10 +21,7 @@ struct CanRunCommand: SlashCommand {
         let (now, timeZone) = (context.now, context.timeZone)
         let finalRequest = request
         return await context.withCluster { connection, scope in
-            let partitions = try connection.currentPartitions(cluster: scope.cluster)
-            if let partition, !partitions.contains(where: { $0.name == partition }) {
-                throw Refusal("No partition \(partition) in cluster \(scope.cluster).")
-            }
+            let partitions = try scope.partitions(connection, checking: partition)
             let nodes = try connection.currentNodes(cluster: scope.cluster)
             let jobs = try connection.jobs(
                 cluster: scope.cluster, filter: JobFilter(states: [.running], limit: 10_000_000)

@@ -11,32 +11,15 @@ struct HeatmapCommand: SlashCommand {
     var definition: CommandDefinition { CommandCatalog.definition("heatmap") }
 
     func run(_ context: CommandContext) async -> Reply {
-        let hours = Int(context.options["hours"]?.integer ?? 24)
-        guard (1...720).contains(hours) else { return .problem("hours must be between 1 and 720.") }
-        let partition: String?
+        let (hours, partition): (Int, String?)
         do {
-            partition = try context.name("partition")
+            (hours, partition) = (try context.hours(), try context.name("partition"))
         } catch {
             return .problem(error.message)
         }
         let (now, timeZone) = (context.now, context.timeZone)
-        let chart: Heatmap
-        let embed: Embed
-        do {
-            (chart, embed) = try await context.reading { connection, scope in
-                try Self.read(
-                    connection, scope: scope, hours: hours, partition: partition, now: now, timeZone: timeZone)
-            }
-        } catch {
-            return error.reply
-        }
-        do {
-            let png = try await chart.renderedPNG()
-            return Reply(
-                message: MessagePayload(embeds: [embed]),
-                files: [DiscordFile(filename: "heatmap.png", data: png, description: chart.title)])
-        } catch {
-            return .failure("The chart could not be drawn; the admins can find the error in the logs.", logging: error)
+        return await context.chartReply(filename: "heatmap.png") { connection, scope in
+            try Self.read(connection, scope: scope, hours: hours, partition: partition, now: now, timeZone: timeZone)
         }
     }
 
@@ -44,10 +27,7 @@ struct HeatmapCommand: SlashCommand {
     static func read(
         _ connection: Connection, scope: ClusterScope, hours: Int, partition: String?, now: Int64, timeZone: TimeZone
     ) throws -> (Heatmap, Embed) {
-        let partitions = try connection.currentPartitions(cluster: scope.cluster)
-        if let partition, !partitions.contains(where: { $0.name == partition }) {
-            throw Refusal("No partition \(partition) in cluster \(scope.cluster).")
-        }
+        let partitions = try scope.partitions(connection, checking: partition)
         let bucket = HistoryCommand.bucket(hours: hours)
         let columns = 288
         let end = ((scope.snapshotAt ?? now) / bucket + 1) * bucket

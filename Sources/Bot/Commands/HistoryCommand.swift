@@ -10,56 +10,33 @@ struct HistoryCommand: SlashCommand {
     var definition: CommandDefinition { CommandCatalog.definition("history") }
 
     func run(_ context: CommandContext) async -> Reply {
-        let hours = Int(context.options["hours"]?.integer ?? 24)
-        guard (1...720).contains(hours) else { return .problem("hours must be between 1 and 720.") }
         let metric = context.string("metric") ?? "nodes"
         guard ["nodes", "cpus", "gpus"].contains(metric) else { return .problem("metric is nodes, cpus or gpus.") }
-        let partition: String?
+        let (hours, partition): (Int, String?)
         do {
-            partition = try context.name("partition")
+            (hours, partition) = (try context.hours(), try context.name("partition"))
         } catch {
             return .problem(error.message)
         }
         let (now, timeZone) = (context.now, context.timeZone)
-        let chart: StackedAreaChart
-        let embed: Embed
-        do {
-            (chart, embed) = try await context.reading { connection, scope in
-                if let partition,
-                    !(try connection.currentPartitions(cluster: scope.cluster)).contains(where: { $0.name == partition }
-                    )
-                {
-                    throw Refusal("No partition \(partition) in cluster \(scope.cluster).")
-                }
-                // The window ends with the newest data; the footer says how old that is.
-                let to = (scope.snapshotAt ?? now) + 60
-                let from = to - Int64(hours) * 3600
-                let bucket = Self.bucket(hours: hours)
-                let buckets = try connection.history(
-                    cluster: scope.cluster, partition: partition ?? PartitionUsage.allPartitions, from: from, to: to,
-                    bucket: bucket)
-                let chart = try Self.chart(
-                    buckets, metric: metric, from: from, to: to, bucket: bucket, cluster: scope.cluster,
-                    partition: partition, hours: hours, scope: scope, now: now, timeZone: timeZone)
-                let embed = Embed(
-                    title: chart.title, description: Self.summary(buckets, metric: metric),
-                    color: Embed.color(stale: scope.isStale(now: now)),
-                    footer: .init(text: scope.footer(now: now, timeZone: timeZone)),
-                    image: .init(url: "attachment://history.png"))
-                return (chart, embed)
-            }
-        } catch {
-            return error.reply
-        }
-        do {
-            let png = try await chart.renderedPNG()
-            return Reply(
-                message: MessagePayload(embeds: [embed]),
-                files: [
-                    DiscordFile(filename: "history.png", data: png, description: "\(chart.title), \(chart.subtitle)")
-                ])
-        } catch {
-            return .failure("The chart could not be drawn; the admins can find the error in the logs.", logging: error)
+        return await context.chartReply(filename: "history.png") { connection, scope in
+            _ = try scope.partitions(connection, checking: partition)
+            // The window ends with the newest data; the footer says how old that is.
+            let to = (scope.snapshotAt ?? now) + 60
+            let from = to - Int64(hours) * 3600
+            let bucket = Self.bucket(hours: hours)
+            let buckets = try connection.history(
+                cluster: scope.cluster, partition: partition ?? PartitionUsage.allPartitions, from: from, to: to,
+                bucket: bucket)
+            let chart = try Self.chart(
+                buckets, metric: metric, from: from, to: to, bucket: bucket, cluster: scope.cluster,
+                partition: partition, hours: hours, scope: scope, now: now, timeZone: timeZone)
+            let embed = Embed(
+                title: chart.title, description: Self.summary(buckets, metric: metric),
+                color: Embed.color(stale: scope.isStale(now: now)),
+                footer: .init(text: scope.footer(now: now, timeZone: timeZone)),
+                image: .init(url: "attachment://history.png"))
+            return (chart, embed)
         }
     }
 

@@ -19,6 +19,7 @@ struct QueueCommand: SlashCommand {
         }
         let (now, timeZone, cluster) = (context.now, context.timeZone, context.string("cluster"))
         return await context.withCluster { connection, scope in
+            _ = try scope.partitions(connection, checking: partition)
             let jobs = try connection.jobs(
                 cluster: scope.cluster, filter: JobFilter(user: user, partition: partition, limit: 10_000_000)
             ).map(\.job)
