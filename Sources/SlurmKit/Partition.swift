@@ -6,9 +6,6 @@ public struct Partition: Sendable, Hashable {
     public var isDefault: Bool
     /// The host list exactly as Slurm printed it.
     public var nodeList: String
-    /// The host list expanded; empty when it could not be read (see `nodeListError`).
-    public var nodes: [String]
-    public var nodeListError: String?
     public var totalCPUs: Int
     public var totalNodes: Int
     public var maxTime: SlurmDuration
@@ -27,21 +24,28 @@ public struct Partition: Sendable, Hashable {
         self.state = state
         self.isDefault = isDefault
         self.nodeList = nodeList
-        do {
-            self.nodes = try Hostlist.expand(nodeList)
-            self.nodeListError = nil
-        } catch {
-            self.nodes = []
-            self.nodeListError = error.description
-        }
         self.totalCPUs = totalCPUs
-        self.totalNodes = totalNodes ?? nodes.count
+        self.totalNodes = totalNodes ?? ((try? Hostlist.expand(nodeList))?.count ?? 0)
         self.maxTime = maxTime
         self.defaultTime = defaultTime
         self.qos = qos
         self.priorityTier = priorityTier
         self.tres = tres
         self.hidden = hidden
+    }
+
+    /// The host list expanded; empty when it cannot be read. Computed when asked: a 10,000-node list takes a
+    /// millisecond, and most readers of partitions never need it.
+    public var nodes: [String] { (try? Hostlist.expand(nodeList)) ?? [] }
+
+    /// Why the host list cannot be read, or nil.
+    public var nodeListError: String? {
+        do {
+            _ = try Hostlist.expand(nodeList)
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     public var isUp: Bool { state == "UP" }
