@@ -170,8 +170,13 @@ extension Connection {
             let start = max(since, from)
             guard end > start || (until == nil && end == start) else { return }
             let stateText = row.text(1)
-            let state = states[stateText] ?? NodeState(parsing: stateText)
-            states[stateText] = state
+            let state: NodeState
+            if let known = states[stateText] {
+                state = known
+            } else {
+                state = NodeState(parsing: stateText)
+                states[stateText] = state
+            }
             spans[node, default: []].append(
                 NodeSpan(state: state, category: state.category, reason: row.optionalText(2), from: start, until: end))
         }
