@@ -83,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts",
+                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts", "SlurmKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -133,7 +134,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PollerTests",
-            dependencies: ["Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport"]
+            dependencies: [
+                "Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

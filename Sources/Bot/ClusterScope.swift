@@ -44,6 +44,17 @@ struct ClusterScope {
         return text
     }
 
+    /// What every command but /status says before the first good poll: nothing to answer from, and why.
+    func noDataYet(timeZone: TimeZone) -> String {
+        var text = "No data on cluster \(cluster) yet: no poll has succeeded."
+        if let poll = latestPoll, !poll.ok {
+            text +=
+                " The last attempt (\(Self.clock(poll.startedAt, timeZone))) failed: "
+                + String((poll.error ?? "unknown").prefix(300))
+        }
+        return text
+    }
+
     /// Whether the data is too old to trust at a glance (colours the embed).
     func isStale(now: Int64) -> Bool {
         snapshotAt.map { now - $0 > 900 } ?? true || latestPoll?.ok == false
@@ -74,8 +85,9 @@ extension CommandContext {
     /// A name option (partition, node, user, cluster) checked against Slurm's strict pattern.
     func name(_ option: String) throws(Refusal) -> String? {
         guard let value = string(option) else { return nil }
-        guard Names.isSlurmName(value) else {
-            throw Refusal("That \(option) name is not one Slurm would use: letters, digits, '.', '_' and '-' only.")
+        guard SlurmName.isValid(value) else {
+            throw Refusal(
+                "That \(option) name is not one Slurm would use: letters, digits, '.', '_' and '-' (not first) only.")
         }
         return value
     }
@@ -103,12 +115,14 @@ extension CommandContext {
         } catch {
             throw EarlyReply(.problem(error.message))
         }
-        let defaultCluster = self.defaultCluster
+        let (defaultCluster, timeZone) = (self.defaultCluster, self.timeZone)
         let outcome: Result<T, EarlyReply>
         do {
             outcome = try await database.run { connection in
                 switch try ClusterScope.resolve(connection, requested: requested, defaultCluster: defaultCluster) {
                 case .failure(let refusal): return .failure(EarlyReply(.problem(refusal.message)))
+                case .success(let scope) where scope.snapshotAt == nil:
+                    return .failure(EarlyReply(.problem(scope.noDataYet(timeZone: timeZone))))
                 case .success(let scope):
                     do {
                         return .success(try body(connection, scope))

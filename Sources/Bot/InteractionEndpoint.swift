@@ -2,6 +2,7 @@ public import Discord
 public import Foundation
 public import HTTPServer
 public import Logging
+public import SlurmKit
 public import Store
 
 /// What the endpoint needs to know, from the shared configuration names (see `.env.example`).
@@ -15,11 +16,15 @@ public struct EndpointConfiguration: Sendable {
     public var deferAfter: Duration
     public var timeZone: TimeZone
     public var defaultCluster: String
+    /// Live load and memory for `/inspect` (`SLURMBOT_NODE_PROBE`); nil shows Slurm's figures.
+    public var nodeProbe: (any NodeProbe)?
 
     public init(
         interactionsPath: String = "/interactions", verifier: SignatureVerifier, guildAllowList: Set<String> = [],
-        deferAfter: Duration = .seconds(2), timeZone: TimeZone = .current, defaultCluster: String = "default"
+        deferAfter: Duration = .seconds(2), timeZone: TimeZone = .current, defaultCluster: String = "default",
+        nodeProbe: (any NodeProbe)? = nil
     ) {
+        self.nodeProbe = nodeProbe
         self.interactionsPath = interactionsPath
         self.verifier = verifier
         self.guildAllowList = guildAllowList
@@ -167,7 +172,7 @@ public final class InteractionEndpoint: HTTPResponder {
     private func context(for interaction: Interaction, options: [String: OptionValue]? = nil) -> CommandContext {
         CommandContext(
             interaction: interaction, database: database, now: now(), timeZone: configuration.timeZone,
-            defaultCluster: configuration.defaultCluster, options: options)
+            defaultCluster: configuration.defaultCluster, nodeProbe: configuration.nodeProbe, options: options)
     }
 
     /// A Refresh button: the same command with the options its id carries, updating the message in place.

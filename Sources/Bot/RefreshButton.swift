@@ -1,4 +1,5 @@
 import Discord
+import SlurmKit
 
 /// The "Refresh" button under /status and /queue: its `custom_id` carries the command and its options, so a click
 /// re-runs it with the same ones and updates the message in place.
@@ -28,7 +29,7 @@ enum RefreshButton {
         for pair in (parts.count > 1 ? parts[1] : "").split(separator: ",") {
             let keyValue = pair.split(separator: "=", maxSplits: 1)
             guard keyValue.count == 2, ["partition", "cluster", "user"].contains(String(keyValue[0])),
-                Names.isSlurmName(String(keyValue[1]))
+                SlurmName.isValid(String(keyValue[1]))
             else { return nil }
             options[String(keyValue[0])] = String(keyValue[1])
         }

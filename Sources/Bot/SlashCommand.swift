@@ -1,5 +1,6 @@
 public import Discord
 public import Foundation
+public import SlurmKit
 public import Store
 
 /// One slash command: its registration and its handler. Adding a command is one new file with a type conforming to
@@ -22,12 +23,15 @@ public struct CommandContext: Sendable {
     public var timeZone: TimeZone
     /// The cluster to use when the database holds several and the user named none.
     public var defaultCluster: String
+    /// Reads load and memory on a node for `/inspect`; nil when none is configured.
+    public var nodeProbe: (any NodeProbe)?
 
     /// - Parameter options: the options to use instead of the interaction's (a Refresh button carries its own).
     public init(
         interaction: Interaction, database: Database?, now: Int64, timeZone: TimeZone, defaultCluster: String,
-        options override: [String: OptionValue]? = nil
+        nodeProbe: (any NodeProbe)? = nil, options override: [String: OptionValue]? = nil
     ) {
+        self.nodeProbe = nodeProbe
         self.interaction = interaction
         self.database = database
         self.now = now

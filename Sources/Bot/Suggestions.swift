@@ -56,7 +56,7 @@ enum Suggestions {
 
     static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
         guard options.contains(option), let database = context.database else { return [] }
-        let requested = context.string("cluster").flatMap { Names.isSlurmName($0) ? $0 : nil }
+        let requested = context.string("cluster").flatMap { SlurmName.isValid($0) ? $0 : nil }
         let defaultCluster = context.defaultCluster
         let names: [String] =
             (try? await database.run { connection in

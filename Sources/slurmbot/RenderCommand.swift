@@ -2,7 +2,9 @@ import ArgumentParser
 import Bot
 import Discord
 import Foundation
+import Logging
 import Poller
+import SlurmKit
 import Store
 
 struct RenderCommand: AsyncParsableCommand {
@@ -14,7 +16,8 @@ struct RenderCommand: AsyncParsableCommand {
               slurmbot render "/status partition:gpu"
               slurmbot render "/history hours:48 metric:gpus" --out charts
               slurmbot render '/canrun cpus:16 gpus:1 time:"4:00:00"'
-            It runs the same handler the Discord endpoint runs, on the same checks of its options.
+            It runs the same handler the Discord endpoint runs, on the same checks of its options; /inspect reads
+            the node live when SLURMBOT_NODE_PROBE is set, as the server does.
             """
     )
 
@@ -51,10 +54,16 @@ struct RenderCommand: AsyncParsableCommand {
         }
         let body = typed.interactionJSON(id: "0", token: "render", applicationID: "0", guild: "0", user: "0")
         let interaction = try JSONDecoder().decode(Interaction.self, from: Data(body))
+        let probe: (any NodeProbe)?
+        do {
+            probe = typed.name == "inspect" ? try settings.nodeProbe(logger: Logger(label: "slurmbot.render")) : nil
+        } catch {
+            throw ValidationError(error.description)
+        }
         let context = CommandContext(
             interaction: interaction, database: try Database(path: path, readOnly: true),
             now: Int64(Date().timeIntervalSince1970), timeZone: settings.timeZone,
-            defaultCluster: cluster ?? settings.cluster)
+            defaultCluster: cluster ?? settings.cluster, nodeProbe: probe)
         let reply = await handler.run(context)
         if json {
             let encoder = JSONEncoder()

@@ -31,14 +31,14 @@ func simulatedDatabase(hours: Int = 6, end: Int64 = Signer.now, layout: Layout =
 /// Runs a command handler directly: a function of (interaction, store, clock).
 func run(
     _ command: String, _ options: [(String, String)] = [], on database: Database?, cluster: String = "lab",
-    now: Int64 = Signer.now
+    now: Int64 = Signer.now, probe: (any NodeProbe)? = nil
 ) async throws -> Reply {
     let interaction = try JSONDecoder().decode(
         Interaction.self, from: Data(Signer.command(command, options: options).utf8))
     let handler = try #require(CommandTable.standard.handler(named: command))
     let context = CommandContext(
         interaction: interaction, database: database, now: now, timeZone: TimeZone(identifier: "UTC")!,
-        defaultCluster: cluster)
+        defaultCluster: cluster, nodeProbe: probe)
     let reply = await handler.run(context)
     #expect(
         MessageLimits.violations(reply.message, files: reply.files).isEmpty,

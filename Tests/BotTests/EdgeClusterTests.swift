@@ -65,6 +65,29 @@ struct EdgeClusterTests {
         }
     }
 
+    @Test("no poll has succeeded yet: /status shows the failure, the others say there is nothing yet and why")
+    func neverPolled() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.file("failing.db"))
+        let broken = Poller(
+            runner: FixtureRunner(directory: directory.file("missing")), database: database, cluster: "lab",
+            logger: Logger(label: "test"))
+        _ = try? await broken.pollOnce(now: Signer.now - 30)
+        for (command, options) in readingCommands {
+            let reply = try await run(command, options, on: database)
+            if command == "status" {
+                #expect(reply.text.contains("no successful poll yet"), "\(reply.text)")
+                continue
+            }
+            #expect(reply.ephemeral, "/\(command)")
+            #expect(
+                reply.text.hasPrefix(
+                    "No data on cluster lab yet: no poll has succeeded. The last attempt (Tue 19:42 UTC) failed: "),
+                "/\(command): \(reply.text)")
+        }
+    }
+
     @Test("a one-node cluster: every command answers, and the charts have one row")
     func oneNode() async throws {
         let layout = Layout(

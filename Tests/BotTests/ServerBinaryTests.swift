@@ -132,6 +132,24 @@ struct ServerBinaryTests {
         #expect(health.status == 200)
     }
 
+    @Test("/inspect over the wire reads the node live when SLURMBOT_NODE_PROBE is set")
+    func inspectLiveOverTheWire() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        _ = database
+        let (server, url) = try await Self.start([
+            "SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0",
+            "SLURM_SOURCE": "local", "SLURMBOT_NODE_PROBE": "cat /proc/loadavg /proc/meminfo # {node}",
+        ])
+        defer { server.kill() }
+        let response = try await Self.post(url, Signer.command("inspect", options: [("node", "n1")]))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        let embed = try #require(((json["data"] as? [String: Any])?["embeds"] as? [[String: Any]])?.first)
+        #expect(
+            embed["description"] as? String
+                == "Load and available memory read on the node just now; allocations as of the last poll.")
+    }
+
     @Test("bad configuration exits 2, naming the setting")
     func badConfiguration() async throws {
         let binary = try #require(Products.path("slurmbot-server"))
@@ -145,6 +163,10 @@ struct ServerBinaryTests {
             (
                 ["DISCORD_PUBLIC_KEY": Self.key.publicKeyHex, "DISCORD_GUILD_IDS": "12,x"],
                 "DISCORD_GUILD_IDS must list guild ids"
+            ),
+            (
+                ["DISCORD_PUBLIC_KEY": Self.key.publicKeyHex, "SLURMBOT_NODE_PROBE": "cat /proc/loadavg"],
+                "SLURMBOT_NODE_PROBE must contain {node}"
             ),
         ] {
             let run = try Spawned(binary, [], environment: Spawned.cleanEnvironment(environment))

@@ -119,5 +119,32 @@ extension LabSuite {
             #expect(after.stdout.contains("refusing the bastion 127.0.0.1:2322: its ED25519 host key"))
             #expect(after.stdout.contains("n4  IDLE+DRAIN: lab: bad DIMM"), "the last good snapshot is still shown")
         }
+
+        @Test("slurmbot render /inspect reads the node live on the head node, through the bastion, as the server does")
+        func inspectLive() throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let db = directory.file("lab.db")
+            var environment = ["SLURMBOT_ENV_FILE": Lab.directory + "/poller.env", "SLURMBOT_TIMEZONE": "UTC"]
+            let poll = try Products.run("slurmbot-poller", ["--db", db], environment: environment)
+            #expect(poll.status == 0, "\(poll.stderr)")
+            // The lab's nodes all run on the head itself: Slurm is asked for the node, the head's files are read.
+            environment["SLURMBOT_NODE_PROBE"] =
+                "scontrol show node {node} >/dev/null && cat /proc/loadavg /proc/meminfo"
+            let live = try Products.run(
+                "slurmbot", ["render", "/inspect node:n1", "--db", db], environment: environment)
+            #expect(live.status == 0, "\(live.stderr)")
+            #expect(live.stdout.contains("Load and available memory read on the node just now"), "\(live.stdout)")
+            #expect(live.stdout.contains("available now"))
+
+            environment["SLURMBOT_NODE_PROBE"] = "scontrol show node {node}-gone >/dev/null && cat /proc/loadavg"
+            let failed = try Products.run(
+                "slurmbot", ["render", "/inspect node:n1", "--db", db], environment: environment)
+            #expect(failed.status == 0, "\(failed.stderr)")
+            #expect(
+                failed.stdout.contains(
+                    "Live figures unavailable: the probe could not read the node (exit status 1). "
+                        + "Load and memory as Slurm reported them at the last poll."), "\(failed.stdout)")
+        }
     }
 }

@@ -6,8 +6,9 @@ import Store
 /// `/inspect node [cluster]`: one node in detail, from the latest snapshot: state with every flag, the reason with
 /// who and when, resources, its jobs when busy, and since when it has been idle.
 ///
-/// Load and memory are Slurm's own figures from the last poll (live figures from the node itself are not in this
-/// version); the reply says so.
+/// With a live probe configured for the cluster, load and available memory are read on the node itself (the
+/// endpoint defers the reply if that takes a while); otherwise, or when the probe fails, they are Slurm's figures
+/// from the last poll, and the reply says which.
 struct InspectCommand: SlashCommand {
     let ephemeral = false
     var definition: CommandDefinition { CommandCatalog.definition("inspect") }
@@ -20,26 +21,45 @@ struct InspectCommand: SlashCommand {
         } catch {
             return .problem(error.message)
         }
-        let (now, timeZone) = (context.now, context.timeZone)
-        return await context.withCluster { connection, scope in
-            let nodes = try connection.currentNodes(cluster: scope.cluster)
-            guard let node = nodes.first(where: { $0.name == name }) else {
-                let close = Suggestions.similar(nodes.map(\.name), to: name)
-                throw Refusal(
-                    "No node \(name) in cluster \(scope.cluster)."
-                        + (close.isEmpty ? "" : " Similar: " + close.joined(separator: ", ")))
+        let found: Found
+        do {
+            found = try await context.reading { connection, scope in
+                let nodes = try connection.currentNodes(cluster: scope.cluster)
+                guard let node = nodes.first(where: { $0.name == name }) else {
+                    let close = Suggestions.similar(nodes.map(\.name), to: name)
+                    throw Refusal(
+                        "No node \(name) in cluster \(scope.cluster)."
+                            + (close.isEmpty ? "" : " Similar: " + close.joined(separator: ", ")))
+                }
+                let running = try connection.jobs(
+                    cluster: scope.cluster, filter: JobFilter(states: [.running, .suspended], limit: 10_000_000)
+                )
+                .map(\.job).filter { Self.runs($0, on: name) }
+                let idleSince =
+                    node.state.category == .idle ? try connection.idleSince(cluster: scope.cluster, node: name) : nil
+                return Found(node: node, jobs: running, idleSince: idleSince, scope: scope)
             }
-            let running = try connection.jobs(
-                cluster: scope.cluster, filter: JobFilter(states: [.running, .suspended], limit: 10_000_000)
-            )
-            .map(\.job).filter { Self.runs($0, on: name) }
-            let idleSince =
-                node.state.category == .idle ? try connection.idleSince(cluster: scope.cluster, node: name) : nil
-            var embed = Self.embed(node, jobs: running, idleSince: idleSince, now: now, timeZone: timeZone)
-            embed.color = Embed.color(stale: scope.isStale(now: now))
-            embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
-            return Reply(message: MessagePayload(embeds: [embed]))
+        } catch {
+            return error.reply
         }
+        var live: Result<NodeVitals, NodeProbeError>?
+        if let probe = context.nodeProbe, probe.cluster == found.scope.cluster {
+            live = await probe.vitals(of: name)
+        }
+        let (now, timeZone) = (context.now, context.timeZone)
+        var embed = Self.embed(
+            found.node, jobs: found.jobs, idleSince: found.idleSince, live: live, now: now, timeZone: timeZone)
+        embed.color = Embed.color(stale: found.scope.isStale(now: now))
+        embed.footer = .init(text: found.scope.footer(now: now, timeZone: timeZone))
+        return Reply(message: MessagePayload(embeds: [embed]))
+    }
+
+    /// What the store says about the node.
+    struct Found: Sendable {
+        var node: Node
+        var jobs: [Job]
+        var idleSince: Int64?
+        var scope: ClusterScope
     }
 
     /// Whether a job's node list names this node (expanded only when the name could be in it).
@@ -50,7 +70,12 @@ struct InspectCommand: SlashCommand {
         return (try? Hostlist.expand(list))?.contains(node) ?? false
     }
 
-    static func embed(_ node: Node, jobs: [Job], idleSince: Int64?, now: Int64, timeZone: TimeZone) -> Embed {
+    /// - Parameter live: what the node's live probe said, or nil when there is none for this cluster.
+    static func embed(
+        _ node: Node, jobs: [Job], idleSince: Int64?, live: Result<NodeVitals, NodeProbeError>? = nil, now: Int64,
+        timeZone: TimeZone
+    ) -> Embed {
+        let vitals = try? live?.get()
         var fields: [Embed.Field] = []
         var state = "`\(node.state.description)` (\(node.state.category.label))"
         if let idleSince {
@@ -70,13 +95,22 @@ struct InspectCommand: SlashCommand {
             .init(
                 name: "Partitions", value: node.partitions.isEmpty ? "none" : node.partitions.joined(separator: ", "),
                 inline: true))
-        let load = node.cpuLoad.map { String(format: "load %.2f", $0) } ?? "load unknown"
+        let load =
+            vitals.map {
+                String(format: "load %.2f now (%.2f over 5 min, %.2f over 15)", $0.loads[0], $0.loads[1], $0.loads[2])
+            }
+            ?? node.cpuLoad.map { String(format: "load %.2f", $0) } ?? "load unknown"
         fields.append(
             .init(
                 name: "CPUs", value: "\(node.cpusAllocated) of \(node.cpusEffective) allocated · \(load)", inline: true)
         )
         var memory = "\(Self.gigabytes(node.memoryAllocatedMB)) of \(Self.gigabytes(node.memoryMB)) allocated"
-        if let free = node.memoryFreeMB { memory += " · \(Self.gigabytes(free)) free" }
+        if let vitals {
+            memory +=
+                " · \(Self.gigabytes(vitals.memoryAvailableMB)) of \(Self.gigabytes(vitals.memoryTotalMB)) available now"
+        } else if let free = node.memoryFreeMB {
+            memory += " · \(Self.gigabytes(free)) free"
+        }
         fields.append(.init(name: "Memory", value: memory, inline: true))
         if node.gpusTotal > 0 {
             let types = node.gres.gpuTypes.map { $0.uppercased() }.joined(separator: ", ")
@@ -102,8 +136,17 @@ struct InspectCommand: SlashCommand {
             fields.append(.init(name: "Jobs (\(jobs.count))", value: QueueCommand.fit(lines)))
         }
         return Embed(
-            title: "Node \(node.name)", description: "Load and memory as Slurm reported them at the last poll.",
-            fields: fields)
+            title: "Node \(node.name)", description: Self.source(of: live), fields: fields)
+    }
+
+    /// Where load and memory come from, so nobody takes a poll's figures for the node's state right now.
+    static func source(of live: Result<NodeVitals, NodeProbeError>?) -> String {
+        switch live {
+        case .success: "Load and available memory read on the node just now; allocations as of the last poll."
+        case .failure(let error):
+            "Live figures unavailable: \(error.description). Load and memory as Slurm reported them at the last poll."
+        case nil: "Load and memory as Slurm reported them at the last poll."
+        }
     }
 
     /// The name without its trailing digits (`gpu017` → `gpu`): a host list naming the node contains it.

@@ -63,20 +63,3 @@ struct StatusCommand: SlashCommand {
         return fence + "\n" + kept.joined(separator: "\n") + "\n" + fence
     }
 }
-
-/// Strict checks for names that come from users, before they go anywhere.
-enum Names {
-    /// Cluster, partition, node and user names as Slurm writes them.
-    static func isSlurmName(_ text: String) -> Bool {
-        (1...64).contains(text.utf8.count)
-            && text.utf8.allSatisfy {
-                $0.isASCIILetterOrDigit || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-            }
-    }
-}
-
-extension UInt8 {
-    var isASCIILetterOrDigit: Bool {
-        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
-    }
-}
