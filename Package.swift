@@ -64,10 +64,14 @@ let package = Package(
                 "CSSH2", "KnownHosts", "SlurmKit", "Simulation", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // One poll: run, parse, store, record failures.
+        // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
+        .target(name: "Alerts", dependencies: ["SlurmKit", "Discord"]),
+        // One poll: run, parse, store and queue alerts in one transaction, then deliver them; record failures.
         .target(
             name: "Poller",
-            dependencies: ["Remote", "Store", "SlurmKit", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Remote", "Store", "SlurmKit", "Alerts", "Discord", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "slurmbot-poller",
@@ -135,8 +139,8 @@ let package = Package(
         .testTarget(
             name: "PollerTests",
             dependencies: [
-                "Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "Discord",
+                "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

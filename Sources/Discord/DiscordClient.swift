@@ -83,6 +83,45 @@ public final class DiscordClient: Sendable {
         return (try? JSONDecoder().decode([[String: AnyCodableValue]].self, from: Data(response.body))) ?? []
     }
 
+    // MARK: - Alerts (bot token, or an incoming webhook)
+
+    /// Opens (or finds: Discord returns the same one) the direct-message channel with a user; returns its id.
+    public func directMessageChannel(recipient: String) async throws(DiscordError) -> String {
+        let body = Array(#"{"recipient_id":"\#(recipient)"}"#.utf8)
+        let response = try await send(
+            "POST", "/users/@me/channels", body: body, contentType: "application/json", authorized: true)
+        guard let id = Self.id(in: response.body) else { throw .failed("no channel id in Discord's answer") }
+        return id
+    }
+
+    /// Posts a message in a channel (a DM channel included); returns the message id.
+    @discardableResult
+    public func createMessage(channelID: String, message: MessagePayload) async throws(DiscordError) -> String? {
+        let response = try await send(
+            "POST", "/channels/\(channelID)/messages", message: message, files: [], authorized: true)
+        return Self.id(in: response.body)
+    }
+
+    /// Posts through an incoming webhook (`https://discord.com/api/webhooks/ID/TOKEN`, which is a secret: it never
+    /// appears in errors or logs). Waits for Discord to confirm the message exists.
+    public func executeWebhook(url: String, message: MessagePayload) async throws(DiscordError) {
+        let json: [UInt8]
+        do {
+            json = Array(try JSONEncoder().encode(message))
+        } catch {
+            throw .failed("cannot encode the message: \(error)")
+        }
+        let separator = url.contains("?") ? "&" : "?"
+        _ = try await send(
+            "POST", url + separator + "wait=true", body: json, contentType: "application/json", authorized: false,
+            route: "POST webhook", absolute: true)
+    }
+
+    private static func id(in body: [UInt8]) -> String? {
+        struct Identified: Decodable { var id: String }
+        return (try? JSONDecoder().decode(Identified.self, from: Data(body)))?.id
+    }
+
     // MARK: - Sending
 
     private func send(_ method: String, _ path: String, message: MessagePayload, files: [DiscordFile], authorized: Bool)
@@ -112,16 +151,20 @@ public final class DiscordClient: Sendable {
             method, path, body: multipart.body, contentType: multipart.contentType, authorized: authorized)
     }
 
-    private func send(_ method: String, _ path: String, body: [UInt8], contentType: String, authorized: Bool)
-        async throws(DiscordError) -> HTTPClientResponse
-    {
+    /// - Parameters:
+    ///   - route: the rate-limit bucket's key, when the path holds a secret.
+    ///   - absolute: `path` is a whole URL (a webhook's).
+    private func send(
+        _ method: String, _ path: String, body: [UInt8], contentType: String, authorized: Bool,
+        route: String? = nil, absolute: Bool = false
+    ) async throws(DiscordError) -> HTTPClientResponse {
         var headers = [(name: "Content-Type", value: contentType)]
         if authorized {
             guard let botToken else { throw .failed("DISCORD_BOT_TOKEN is not set") }
             guard !tokenRefused.withLock({ $0 }) else { throw .unauthorized }
             headers.append((name: "Authorization", value: "Bot \(botToken)"))
         }
-        let route = "\(method) \(path)"
+        let route = route ?? "\(method) \(path)"
         var lastProblem = "no attempt made"
         for attempt in 1...attempts {
             let wait = await limiter.reserve(route: route)
@@ -129,9 +172,10 @@ public final class DiscordClient: Sendable {
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(
-                    HTTPClientRequest(method: method, url: baseURL + path, headers: headers, body: body))
+                    HTTPClientRequest(
+                        method: method, url: absolute ? path : baseURL + path, headers: headers, body: body))
             } catch {
-                lastProblem = error.description
+                lastProblem = absolute ? "the webhook could not be reached: \(error.message)" : error.description
                 if attempt < attempts { try? await Task.sleep(for: .milliseconds(250 << attempt)) }
                 continue
             }

@@ -9,10 +9,15 @@ public struct MessagePayload: Codable, Sendable, Hashable {
     /// On an edit, every attachment that should remain; new files are listed by their upload index as `id`.
     public var attachments: [AttachmentReference]?
     public var allowedMentions: AllowedMentions?
+    /// With `enforceNonce`, Discord returns the message already created with this nonce (in the past few minutes)
+    /// instead of creating a second one: how a retried alert stays one message. At most 25 characters.
+    public var nonce: String?
+    public var enforceNonce: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case content, embeds, flags, components, attachments
+        case content, embeds, flags, components, attachments, nonce
         case allowedMentions = "allowed_mentions"
+        case enforceNonce = "enforce_nonce"
     }
 
     public init(

@@ -14,12 +14,15 @@ public struct Poller: Sendable {
     public let cluster: String
     public let timeout: Duration
     public let retentionDays: Int
+    /// Where alerts go; nil queues them (so none is lost or repeated) without sending.
+    public let alerts: AlertSettings?
     public let logger: Logger
 
     public init(
         runner: any CommandRunner, database: Database, cluster: String, timeout: Duration = .seconds(30),
-        retentionDays: Int = 90, logger: Logger
+        retentionDays: Int = 90, alerts: AlertSettings? = nil, logger: Logger
     ) {
+        self.alerts = alerts
         self.runner = runner
         self.database = database
         self.cluster = cluster
@@ -63,11 +66,15 @@ public struct Poller: Sendable {
         let cluster = self.cluster
         let source = runner.sourceDescription
         let retentionCutoff = Int64(retentionDays) * 86_400
+        let jobEnds = JobEndAlerts(cluster: cluster, defaultWatch: alerts?.resolvedDefaultWatch)
         do {
             let summary = try await database.run { connection in
                 let previous = try connection.latestPoll(cluster: cluster)
                 let summary = try connection.recordSnapshot(
-                    snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS)
+                    snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS,
+                    transitions: { firstPoll in
+                        _ = try jobEnds.queue(connection, at: snapshot.takenAt, firstPoll: firstPoll)
+                    })
                 // Prune once an hour, on the first poll of each hour.
                 if previous.map({ $0.startedAt / 3600 != now / 3600 }) ?? false {
                     _ = try connection.prune(before: snapshot.takenAt - retentionCutoff)
@@ -81,6 +88,7 @@ public struct Poller: Sendable {
                     "nodes_changed": "\(summary.nodesChanged)", "intervals_opened": "\(summary.intervalsOpened)",
                 ])
             for note in snapshot.notes { logger.notice("\(note)") }
+            await deliverAlerts()
             return .stored(summary, nodes: snapshot.nodes.count, jobs: snapshot.jobs.count, notes: snapshot.notes)
         } catch let error as StoreError {
             return try await recordFailure(error.description, startedAt: now, since: stopwatch)
@@ -98,7 +106,29 @@ public struct Poller: Sendable {
             try connection.recordFailedPoll(
                 cluster: cluster, source: source, startedAt: startedAt, durationMS: durationMS, error: reason)
         }
+        await deliverAlerts()
         return .failed(reason: reason)
+    }
+
+    /// Sends what the outbox holds (this poll's alerts and any left from before); a store error here is logged and
+    /// the alerts stay queued for the next run.
+    @discardableResult
+    public func deliverAlerts() async -> OutboxDelivery.Report? {
+        guard let alerts else { return nil }
+        do {
+            let report = try await OutboxDelivery(database: database, settings: alerts, logger: logger).deliver()
+            if report != OutboxDelivery.Report() {
+                logger.info(
+                    "alerts delivered",
+                    metadata: [
+                        "sent": "\(report.sent)", "retry_later": "\(report.retryLater)", "refused": "\(report.refused)",
+                    ])
+            }
+            return report
+        } catch {
+            logger.error("alerts could not be read or marked", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {

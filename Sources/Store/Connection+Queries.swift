@@ -255,13 +255,13 @@ extension Connection {
         ).query([.text(cluster), .text(id), .integer(Int64(id) ?? -1)], Self.jobRecord).first
     }
 
-    private static let jobColumns = """
+    static let jobColumns = """
         job_id, display_id, array_job_id, array_task, het_job_id, het_offset, name, user, account, partition, qos, state,
         reason, submit_time, start_time, end_time, time_limit, node_count, cpus, memory_mb, gres, node_list, priority,
         dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at
         """
 
-    private static func jobRecord(_ row: Statement) -> JobRecord {
+    static func jobRecord(_ row: Statement) -> JobRecord {
         let job = Job(
             displayID: row.optionalText(1) ?? String(row.int(0)), jobID: row.int(0), arrayJobID: row.optionalInt(2),
             arrayTask: row.optionalText(3), hetJobID: row.optionalInt(4), hetOffset: row.optionalInt(5),

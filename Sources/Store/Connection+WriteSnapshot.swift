@@ -7,16 +7,21 @@ extension Connection {
     /// Nodes and jobs are compared with what is stored by fingerprint; unchanged rows are not touched, so an
     /// unchanged cluster adds one poll row and one sample per partition, nothing else. A crash at any point leaves
     /// the previous snapshot as it was.
-    /// - Parameter beforeCommit: runs inside the transaction after every row is written; fault tests use it to
-    ///   kill the writer at the worst moment.
+    /// - Parameters:
+    ///   - transitions: runs inside the transaction once the rows are written, told whether this is the cluster's
+    ///     first good poll; the poller queues the alerts the snapshot reveals there, so they commit with it or not
+    ///     at all.
+    ///   - beforeCommit: runs inside the transaction after everything else; fault tests use it to kill the writer
+    ///     at the worst moment.
     /// - Throws: `StoreError.snapshotOlderThanStored` when time went backwards, or `SQLiteError`.
     @discardableResult
     public func recordSnapshot(
         _ snapshot: ClusterSnapshot, cluster: String, source: String, startedAt: Int64, durationMS: Int = 0,
-        beforeCommit: (() throws -> Void)? = nil
+        transitions: ((_ firstPoll: Bool) throws -> Void)? = nil, beforeCommit: (() throws -> Void)? = nil
     ) throws -> SnapshotWriteSummary {
         try transaction {
-            if let stored = try latestSnapshotTime(cluster: cluster), snapshot.takenAt < stored {
+            let stored = try latestSnapshotTime(cluster: cluster)
+            if let stored, snapshot.takenAt < stored {
                 throw StoreError.snapshotOlderThanStored(snapshot: snapshot.takenAt, stored: stored)
             }
             var summary = SnapshotWriteSummary()
@@ -37,6 +42,7 @@ extension Connection {
             try writePartitions(snapshot, cluster: cluster)
             try writeSamples(snapshot, cluster: cluster)
             try writeJobs(snapshot, cluster: cluster, summary: &summary)
+            try transitions?(stored == nil)
             try beforeCommit?()
             return summary
         }

@@ -153,6 +153,41 @@ enum Schema {
         DROP INDEX node_intervals_by_end;
         CREATE INDEX node_intervals_by_end ON node_intervals(cluster, until, state, reason);
         """,
+        // 3: alerts. `watches` says who wants to hear about which jobs; `outbox` holds every alert from the moment
+        // the poll that revealed it commits until Discord has it, keyed so the same alert can never be queued twice;
+        // `jobs.end_noticed` marks the jobs whose end has been turned into alerts (or found to need none).
+        """
+        CREATE TABLE watches (
+            id INTEGER PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('job', 'user')),
+            subject TEXT NOT NULL,
+            discord_user TEXT NOT NULL,
+            notify TEXT NOT NULL CHECK (notify IN ('dm', 'channel', 'webhook')),
+            channel TEXT,
+            created_at INTEGER NOT NULL,
+            UNIQUE (cluster, kind, subject, discord_user)
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            dedup_key TEXT NOT NULL UNIQUE,
+            cluster TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            destination TEXT NOT NULL CHECK (destination IN ('dm', 'channel', 'webhook')),
+            target TEXT NOT NULL,
+            discord_user TEXT,
+            payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            failed_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+        ALTER TABLE jobs ADD COLUMN end_noticed INTEGER;
+        CREATE INDEX jobs_ended_unnoticed ON jobs(cluster) WHERE end_noticed IS NULL
+            AND (final_state IS NOT NULL OR gone_at IS NOT NULL);
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.

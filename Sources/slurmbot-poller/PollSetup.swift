@@ -51,7 +51,8 @@ struct PollSetup {
         let database = try Database(path: databasePath)
         poller = Poller(
             runner: runner, database: database, cluster: cluster ?? settings.cluster,
-            timeout: .seconds(timeout ?? settings.pollTimeout), retentionDays: settings.retentionDays, logger: logger)
+            timeout: .seconds(timeout ?? settings.pollTimeout), retentionDays: settings.retentionDays,
+            alerts: try settings.alerts(), logger: logger)
         isSimulated = clock != nil
         self.clock = clock
         self.logger = logger

@@ -53,10 +53,25 @@ public final class FakeDiscord: Sendable {
         }
     }
 
+    /// A message Discord would now show: posted by the bot in a channel (a DM channel is `dm-<user id>`), or
+    /// through a webhook (channel `webhook:<id>`).
+    public struct Message: Sendable {
+        public var id: String
+        public var channel: String
+        public var payload: [UInt8]
+        public var nonce: String?
+
+        public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] }
+        public var content: String { json?["content"] as? String ?? "" }
+    }
+
     struct State {
         var recorded: [Recorded] = []
         var scripted: [Reply] = []
         var routeHeaders: [String: HTTPHeaders] = [:]
+        var messages: [Message] = []
+        var closedDMs: Set<String> = []
+        var channels: Set<String> = []
     }
 
     final class Box: Sendable {
@@ -89,6 +104,28 @@ public final class FakeDiscord: Sendable {
     }
 
     public var requests: [Recorded] { box.state.withLock { $0.recorded } }
+
+    /// Every message created so far, in order: what people would see.
+    public var messages: [Message] { box.state.withLock { $0.messages } }
+
+    /// These users have DMs from the bot turned off: messages to them get 403, code 50007.
+    public func closeDMs(of user: String) {
+        box.state.withLock { _ = $0.closedDMs.insert(user) }
+    }
+
+    /// A text channel the bot may post in; others are "Unknown Channel" (404, code 10003).
+    public func addChannel(_ id: String) {
+        box.state.withLock { _ = $0.channels.insert(id) }
+    }
+
+    /// Waits (up to `timeout`) until `count` messages exist.
+    public func messages(count: Int, timeout: Duration = .seconds(10)) async -> [Message] {
+        let limit = ContinuousClock.now + timeout
+        while messages.count < count && ContinuousClock.now < limit {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return messages
+    }
 
     /// Waits (up to `timeout`) until `count` requests have arrived.
     public func requests(count: Int, timeout: Duration = .seconds(10)) async -> [Recorded] {
@@ -141,10 +178,29 @@ public final class FakeDiscord: Sendable {
             if !recorded.problems.isEmpty {
                 return Self.json(400, #"{"message": "Invalid Form Body", "code": 50035}"#, extra)
             }
+            let authorized = request.headers["Authorization"] == "Bot \(botToken)"
             switch (request.method, parts.first, parts.count) {
-            case ("PATCH", "webhooks", 5) where parts[3] == "messages" && parts[4] == "@original",
-                ("POST", "webhooks", 3):
+            case ("PATCH", "webhooks", 5) where parts[3] == "messages" && parts[4] == "@original":
                 return Self.json(200, #"{"id": "1000", "type": 0}"#, extra)
+            case ("POST", "webhooks", 3):
+                let message = box.state.withLock { state in
+                    state.messages.append(
+                        Message(
+                            id: "\(2000 + state.messages.count)", channel: "webhook:\(parts[1])", payload: request.body,
+                            nonce: nil))
+                    return state.messages[state.messages.count - 1]
+                }
+                return Self.json(200, #"{"id": "\#(message.id)", "type": 0}"#, extra)
+            case ("POST", "users", 3) where parts[1] == "@me" && parts[2] == "channels":
+                guard authorized else { return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#) }
+                let recipient = recorded.json?["recipient_id"] as? String ?? ""
+                guard !recipient.isEmpty, recipient.allSatisfy(\.isNumber) else {
+                    return Self.json(400, #"{"message": "Invalid Form Body", "code": 50035}"#)
+                }
+                return Self.json(200, #"{"id": "dm-\#(recipient)", "type": 1}"#, extra)
+            case ("POST", "channels", 3) where parts[2] == "messages":
+                guard authorized else { return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#) }
+                return createMessage(in: parts[1], recorded: recorded, extra: extra)
             case ("PUT", "applications", 3) where parts[2] == "commands",
                 ("PUT", "applications", 5) where parts[2] == "guilds" && parts[4] == "commands":
                 guard request.headers["Authorization"] == "Bot \(botToken)" else {
@@ -159,6 +215,43 @@ public final class FakeDiscord: Sendable {
             default:
                 return Self.json(404, #"{"message": "Unknown Webhook", "code": 10015}"#)
             }
+        }
+
+        /// Creates a message unless the nonce is enforced and already used in that channel, as Discord does.
+        func createMessage(in channel: String, recorded: Recorded, extra: HTTPHeaders) -> HTTPResponse {
+            let json = recorded.json ?? [:]
+            let nonce = json["nonce"] as? String
+            if let nonce, nonce.count > 25 {
+                return Self.json(400, #"{"message": "Invalid Form Body (nonce)", "code": 50035}"#)
+            }
+            let content = json["content"] as? String ?? ""
+            let embeds = json["embeds"] as? [[String: Any]] ?? []
+            guard !content.isEmpty || !embeds.isEmpty else {
+                return Self.json(400, #"{"message": "Cannot send an empty message", "code": 50006}"#)
+            }
+            if json["allowed_mentions"] == nil {
+                return Self.json(400, #"{"message": "slurmbot always sets allowed_mentions", "code": 50035}"#)
+            }
+            let outcome: HTTPResponse = box.state.withLock { state in
+                if channel.hasPrefix("dm-") {
+                    if state.closedDMs.contains(String(channel.dropFirst(3))) {
+                        return Self.json(403, #"{"message": "Cannot send messages to this user", "code": 50007}"#)
+                    }
+                } else if !state.channels.contains(channel) {
+                    return Self.json(404, #"{"message": "Unknown Channel", "code": 10003}"#)
+                }
+                if let nonce, json["enforce_nonce"] as? Bool == true,
+                    let existing = state.messages.first(where: { $0.channel == channel && $0.nonce == nonce })
+                {
+                    return Self.json(
+                        200, #"{"id": "\#(existing.id)", "channel_id": "\#(channel)", "nonce": "\#(nonce)"}"#, extra)
+                }
+                let id = "\(2000 + state.messages.count)"
+                state.messages.append(
+                    Message(id: id, channel: channel, payload: recorded.payload ?? [], nonce: nonce))
+                return Self.json(200, #"{"id": "\#(id)", "channel_id": "\#(channel)"}"#, extra)
+            }
+            return outcome
         }
 
         static func json(_ status: Int, _ body: String, _ extra: HTTPHeaders = [:]) -> HTTPResponse {

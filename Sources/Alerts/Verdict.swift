@@ -1,0 +1,53 @@
+import SlurmKit
+
+/// One sentence on why a job ended as it did, and what to do about it, when the data allows one; nil otherwise.
+/// Rules, not guesses: each one names the figures it rests on.
+public enum Verdict {
+    public static func of(_ end: JobEnd) -> String? {
+        let job = end.job
+        guard let state = end.state else {
+            return "It left the queue between two polls and accounting did not say how it ended."
+        }
+        let ran = end.elapsed.map { SlurmDuration.format($0) }
+        switch state {
+        case .outOfMemory:
+            return "Ran out of memory"
+                + (job.memoryMB.map { ": it asked for \(megabytes($0))\(job.memoryPerCPU ? " per CPU" : "")" } ?? "")
+                + ". Ask for more with --mem, or use less."
+        case .timeout:
+            let limit = job.timeLimit.seconds.map { " of \(SlurmDuration.format($0))" } ?? ""
+            return "Hit its time limit\(limit)" + (ran.map { " (ran \($0))" } ?? "")
+                + ". Ask for more with --time, or save progress as it goes."
+        case .nodeFail:
+            return
+                "Its node\(job.nodeCount > 1 ? "s" : "") \(job.nodeList ?? "") failed; nothing in the job caused it. "
+                + "Submit it again (or use --requeue)."
+        case .bootFail:
+            return "Its node failed to boot; nothing in the job caused it. Submit it again."
+        case .preempted:
+            return "Preempted by a job with higher priority."
+        case .failed:
+            if end.signal == 9 {
+                return "Killed (signal 9)"
+                    + (job.memoryMB.map { ": often the memory limit (it asked for \(megabytes($0)))" } ?? "") + "."
+            }
+            if let seconds = end.elapsed, seconds < 60 {
+                return "Failed after \(seconds) s"
+                    + (end.exitCode.map { " with exit code \($0)" } ?? "")
+                    + ": most likely an error in the script or its environment. Check the job's output file."
+            }
+            return end.exitCode.map { "Exited with code \($0)." }
+        case .completed:
+            guard let seconds = end.elapsed, let limit = job.timeLimit.seconds, limit >= 3600, seconds * 10 < limit
+            else { return nil }
+            return "Used \(SlurmDuration.format(max(seconds, 1))) of its \(SlurmDuration.format(limit)) limit: "
+                + "a limit closer to that would let the scheduler start it sooner."
+        default:
+            return nil
+        }
+    }
+
+    static func megabytes(_ value: Int) -> String {
+        value >= 1024 && value % 1024 == 0 ? "\(value / 1024) GB" : "\(value) MB"
+    }
+}

@@ -1,0 +1,112 @@
+extension Connection {
+    // MARK: - Job ends not yet turned into alerts
+
+    /// Jobs that ended (a final state, or gone from squeue) whose end has not been handled yet, oldest id first.
+    public func unnoticedJobEnds(cluster: String) throws -> [JobRecord] {
+        try statement(
+            """
+            SELECT \(Self.jobColumns) FROM jobs WHERE cluster = ? AND end_noticed IS NULL
+                AND (final_state IS NOT NULL OR gone_at IS NOT NULL) ORDER BY job_id
+            """
+        ).query([.text(cluster)], Self.jobRecord)
+    }
+
+    /// How many of an array's tasks (or its pending remainder) are still listed and not finished.
+    public func unfinishedTasks(cluster: String, arrayJobID: Int) throws -> Int {
+        Int(
+            try scalar(
+                """
+                SELECT count(*) FROM jobs WHERE cluster = ? AND array_job_id = ? AND gone_at IS NULL
+                    AND final_state IS NULL
+                """, [.text(cluster), .integer(Int64(arrayJobID))]
+            ).int64 ?? 0)
+    }
+
+    /// Marks job ends as handled, so no later poll looks at them again.
+    public func markEndsNoticed(cluster: String, jobIDs: [Int], at: Int64) throws {
+        let mark = try statement("UPDATE jobs SET end_noticed = ? WHERE cluster = ? AND job_id = ?")
+        for jobID in jobIDs { try mark.run([.integer(at), .text(cluster), .integer(Int64(jobID))]) }
+    }
+
+    // MARK: - The outbox
+
+    /// Queues an alert unless one with the same key was ever queued. Returns whether it was added.
+    @discardableResult
+    public func enqueue(_ alert: OutboxAlert) throws -> Bool {
+        try statement(
+            """
+            INSERT INTO outbox (dedup_key, cluster, created_at, destination, target, discord_user, payload,
+                next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (dedup_key) DO NOTHING
+            """
+        ).run([
+            .text(alert.dedupKey), .text(alert.cluster), .integer(alert.createdAt), .text(alert.destination.rawValue),
+            .text(alert.target), SQLValue(alert.discordUser), .text(alert.payload), .integer(alert.nextAttemptAt),
+        ])
+        return changes == 1
+    }
+
+    /// Alerts waiting to be sent whose time has come, oldest first.
+    public func dueAlerts(now: Int64, limit: Int = 500) throws -> [OutboxAlert] {
+        try alerts(
+            where: "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?", [.integer(now)],
+            order: "id", limit: limit)
+    }
+
+    /// Everything for one person that could not be delivered, newest first (shown by `/watches`).
+    public func undeliveredAlerts(discordUser: String, limit: Int = 10) throws -> [OutboxAlert] {
+        try alerts(
+            where: "discord_user = ? AND sent_at IS NULL AND (failed_at IS NOT NULL OR attempts > 0)",
+            [.text(discordUser)], order: "id DESC", limit: limit)
+    }
+
+    /// Every alert of a cluster, oldest first (for tests and `slurmbot status`).
+    public func outbox(cluster: String) throws -> [OutboxAlert] {
+        try alerts(where: "cluster = ?", [.text(cluster)], order: "id", limit: 1_000_000)
+    }
+
+    /// Records an attempt before it is made, so a crash during the send still counts it and pushes the next try back.
+    public func markAttempt(id: Int64, nextAttemptAt: Int64) throws {
+        try statement("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?").run([
+            .integer(nextAttemptAt), .integer(id),
+        ])
+    }
+
+    public func markSent(id: Int64, at: Int64) throws {
+        try statement("UPDATE outbox SET sent_at = ?, last_error = NULL WHERE id = ?").run([.integer(at), .integer(id)])
+    }
+
+    /// A try that failed but may work later (Discord down, rate limited past our patience).
+    public func markRetry(id: Int64, error: String, nextAttemptAt: Int64) throws {
+        try statement("UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?").run([
+            .text(error), .integer(nextAttemptAt), .integer(id),
+        ])
+    }
+
+    /// Discord refused for good (DMs closed, unknown channel, deleted webhook): kept to be shown, never retried.
+    public func markFailed(id: Int64, at: Int64, error: String) throws {
+        try statement("UPDATE outbox SET failed_at = ?, last_error = ? WHERE id = ?").run([
+            .integer(at), .text(error), .integer(id),
+        ])
+    }
+
+    private func alerts(where condition: String, _ values: [SQLValue], order: String, limit: Int) throws
+        -> [OutboxAlert]
+    {
+        try statement(
+            """
+            SELECT id, dedup_key, cluster, created_at, destination, target, discord_user, payload, attempts,
+                next_attempt_at, sent_at, failed_at, last_error
+            FROM outbox WHERE \(condition) ORDER BY \(order) LIMIT \(max(0, limit))
+            """
+        ).query(values) { row in
+            OutboxAlert(
+                id: row.int64(0), dedupKey: row.text(1), cluster: row.text(2), createdAt: row.int64(3),
+                destination: Watch.Notify(rawValue: row.text(4)) ?? .dm, target: row.text(5),
+                discordUser: row.optionalText(6), payload: row.text(7), attempts: row.int(8),
+                nextAttemptAt: row.int64(9), sentAt: row.optionalInt64(10), failedAt: row.optionalInt64(11),
+                lastError: row.optionalText(12))
+        }
+    }
+}
