@@ -58,15 +58,17 @@ public enum CommandCatalog {
                     choices: [
                         Choice(name: "direct message", value: "dm"), Choice(name: "this channel", value: "channel"),
                     ]),
+                OptionDefinition(.boolean, "warn", "Also warn me when a job has used 90 % of its time limit"),
                 cluster,
             ]),
         CommandDefinition(
             name: "unwatch", description: "Stop a watch",
             options: [
                 OptionDefinition(.string, "job", "Job id", maxLength: 24),
-                OptionDefinition(.string, "user", "Cluster user name", autocomplete: true, maxLength: 32),
+                OptionDefinition(.string, "user", "Cluster user name", autocomplete: true, maxLength: 32), cluster,
             ]),
-        CommandDefinition(name: "watches", description: "My watches, and any alert that could not be delivered"),
+        CommandDefinition(
+            name: "watches", description: "My watches, and any alert that could not be delivered", options: [cluster]),
         CommandDefinition(name: "summary", description: "The latest summary of the cluster", options: [cluster]),
         CommandDefinition(
             name: "ask", description: "Ask about the cluster; answered from the current data",

@@ -20,7 +20,7 @@ public struct CommandTable: Sendable {
     public static var standard: CommandTable {
         let handlers: [any SlashCommand] = [
             StatusCommand(), QueueCommand(), HistoryCommand(), HeatmapCommand(), InspectCommand(), CanRunCommand(),
-            WhyCommand(),
+            WhyCommand(), WatchCommand(), UnwatchCommand(), WatchesCommand(),
         ]
         let available = Set(handlers.map(\.definition.name) + ["help"])
         return CommandTable(handlers: handlers + [HelpCommand(definitions: CommandCatalog.all, available: available)])

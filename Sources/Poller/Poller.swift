@@ -66,7 +66,9 @@ public struct Poller: Sendable {
         let cluster = self.cluster
         let source = runner.sourceDescription
         let retentionCutoff = Int64(retentionDays) * 86_400
-        let jobEnds = JobEndAlerts(cluster: cluster, defaultWatch: alerts?.resolvedDefaultWatch)
+        let recipients = AlertRecipients(defaultWatch: alerts?.resolvedDefaultWatch)
+        let jobEnds = JobEndAlerts(cluster: cluster, recipients: recipients)
+        let timeLimits = TimeLimitWarnings(cluster: cluster, recipients: recipients)
         do {
             let summary = try await database.run { connection in
                 let previous = try connection.latestPoll(cluster: cluster)
@@ -74,6 +76,7 @@ public struct Poller: Sendable {
                     snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS,
                     transitions: { firstPoll in
                         _ = try jobEnds.queue(connection, at: snapshot.takenAt, firstPoll: firstPoll)
+                        _ = try timeLimits.queue(connection, at: snapshot.takenAt)
                     })
                 // Prune once an hour, on the first poll of each hour.
                 if previous.map({ $0.startedAt / 3600 != now / 3600 }) ?? false {

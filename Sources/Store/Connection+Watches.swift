@@ -9,14 +9,15 @@ extension Connection {
             ).int64 ?? 0 > 0
         try statement(
             """
-            INSERT INTO watches (cluster, kind, subject, discord_user, notify, channel, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO watches (cluster, kind, subject, discord_user, notify, channel, warn, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (cluster, kind, subject, discord_user) DO UPDATE SET
-                notify = excluded.notify, channel = excluded.channel
+                notify = excluded.notify, channel = excluded.channel, warn = excluded.warn
             """
         ).run([
             .text(watch.cluster), .text(watch.kind.rawValue), .text(watch.subject), .text(watch.discordUser),
-            .text(watch.notify.rawValue), SQLValue(watch.channel), .integer(watch.createdAt),
+            .text(watch.notify.rawValue), SQLValue(watch.channel), .integer(watch.warn ? 1 : 0),
+            .integer(watch.createdAt),
         ])
         return !existed
     }
@@ -42,7 +43,7 @@ extension Connection {
     /// The watches of a cluster, or of one person there, oldest first.
     public func watches(cluster: String, discordUser: String? = nil) throws -> [Watch] {
         var sql =
-            "SELECT id, cluster, kind, subject, discord_user, notify, channel, created_at FROM watches WHERE cluster = ?"
+            "SELECT id, cluster, kind, subject, discord_user, notify, channel, warn, created_at FROM watches WHERE cluster = ?"
         var values: [SQLValue] = [.text(cluster)]
         if let discordUser {
             sql += " AND discord_user = ?"
@@ -52,7 +53,7 @@ extension Connection {
             Watch(
                 id: row.int64(0), cluster: row.text(1), kind: Watch.Kind(rawValue: row.text(2)) ?? .job,
                 subject: row.text(3), discordUser: row.text(4), notify: Watch.Notify(rawValue: row.text(5)) ?? .dm,
-                channel: row.optionalText(6), createdAt: row.int64(7))
+                channel: row.optionalText(6), warn: row.int(7) != 0, createdAt: row.int64(8))
         }
     }
 

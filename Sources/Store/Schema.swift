@@ -165,6 +165,7 @@ enum Schema {
             discord_user TEXT NOT NULL,
             notify TEXT NOT NULL CHECK (notify IN ('dm', 'channel', 'webhook')),
             channel TEXT,
+            warn INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
             UNIQUE (cluster, kind, subject, discord_user)
         );

@@ -19,12 +19,15 @@ public struct Watch: Sendable, Hashable {
     public var notify: Notify
     /// The channel for `.channel`.
     public var channel: String?
+    /// Also warn when a watched job has used 90 % of its time limit.
+    public var warn: Bool
     public var createdAt: Int64
 
     public init(
         id: Int64 = 0, cluster: String, kind: Kind, subject: String, discordUser: String, notify: Notify,
-        channel: String? = nil, createdAt: Int64
+        channel: String? = nil, warn: Bool = false, createdAt: Int64
     ) {
+        self.warn = warn
         self.id = id
         self.cluster = cluster
         self.kind = kind

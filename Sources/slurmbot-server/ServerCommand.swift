@@ -20,7 +20,8 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Put it behind Caddy (see Caddyfile) and give Discord the public URL of SLURMBOT_INTERACTIONS_PATH.
             Every request's Ed25519 signature is checked (DISCORD_PUBLIC_KEY); unsigned or mis-signed requests get 401.
-            Answers come from the database the poller fills (read-only). Also serves /healthz and /metrics.
+            Answers come from the database the poller fills; only /watch and /unwatch write to it (the poller sends
+            the alerts). Also serves /healthz and /metrics.
 
             Settings (flags win, then the environment, then .env): SLURMBOT_LISTEN, SLURMBOT_INTERACTIONS_PATH,
             DISCORD_PUBLIC_KEY, DISCORD_TIMESTAMP_WINDOW, DISCORD_GUILD_IDS, DISCORD_API_BASE, SLURMBOT_DB,
@@ -71,7 +72,8 @@ struct ServerCommand: AsyncParsableCommand {
         let path = db ?? settings.databasePath
         var database: Database?
         if FileManager.default.fileExists(atPath: path) {
-            database = try? Database(path: path, readOnly: true)
+            // Writable for /watch and /unwatch; everything else only reads.
+            database = try? Database(path: path)
         }
         if database == nil {
             logger.warning("no readable database at \(path): only PING and /help will answer until the poller runs")

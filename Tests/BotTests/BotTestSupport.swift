@@ -28,11 +28,13 @@ struct Signer {
             ], body: body)
     }
 
-    static func command(_ name: String, options: [(String, String)] = [], guild: String? = "111", token: String = "tok")
-        -> String
-    {
+    static func command(
+        _ name: String, options: [(String, String)] = [], guild: String? = "111", token: String = "tok",
+        channel: String? = "555"
+    ) -> String {
         let optionsJSON = options.map { #"{"name":"\#($0.0)","type":3,"value":"\#($0.1)"}"# }.joined(separator: ",")
-        let guildJSON = guild.map { #","guild_id":"\#($0)""# } ?? ""
+        let guildJSON =
+            (guild.map { #","guild_id":"\#($0)""# } ?? "") + (channel.map { #","channel_id":"\#($0)""# } ?? "")
         return
             #"{"id":"1","application_id":"42","type":2,"token":"\#(token)","version":1\#(guildJSON),"member":{"user":{"id":"7","username":"ana"}},"data":{"id":"9","name":"\#(name)","type":1,"options":[\#(optionsJSON)]}}"#
     }

@@ -100,11 +100,12 @@ struct InteractionEndpointTests {
                 "/status [partition] [cluster]", "/queue [user] [partition] [cluster]",
                 "/history [hours] [partition] [metric] [cluster]", "/heatmap [hours] [partition] [cluster]",
                 "/inspect node [cluster]", "/canrun [cpus] [mem] [gpus] [partition] [time] [cluster]",
-                "/why job [cluster]", "/help",
+                "/why job [cluster]", "/watch [job] [user] [notify] [warn] [cluster]",
+                "/unwatch [job] [user] [cluster]",
+                "/watches [cluster]", "/help",
             ])
         #expect(
-            (embed["description"] as? String)?.contains(
-                "Coming in a later version: /watch, /unwatch, /watches, /summary, /ask.") == true)
+            (embed["description"] as? String)?.contains("Coming in a later version: /summary, /ask.") == true)
         #expect((data["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])
     }
 

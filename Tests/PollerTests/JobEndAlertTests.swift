@@ -128,6 +128,40 @@ struct JobEndAlertTests {
         await fake.shutdown()
     }
 
+    @Test("the opt-in warning at 90 % of the time limit comes once, to those who asked, before the end alert")
+    func timeLimitWarning() async throws {
+        let fake = try FakeDiscord()
+        let (cluster, database, poller) = try Self.setUp(fake)
+        try await Self.watch(database)
+        try await database.run { connection in
+            try connection.addWatch(
+                Watch(
+                    cluster: "lab", kind: .job, subject: "2", discordUser: "3003", notify: .dm, warn: true,
+                    createdAt: 0))
+        }
+        _ = try await poller.pollOnce()
+        // Job 2 started at 19:40:19 with a one-day limit; 85 % of it.
+        try cluster.step(seconds: 73_500)
+        _ = try await poller.pollOnce()
+        #expect(fake.messages.isEmpty)
+        try cluster.step(seconds: 4_500)
+        _ = try await poller.pollOnce()
+        try cluster.step()
+        _ = try await poller.pollOnce()
+        let warnings = fake.messages
+        #expect(warnings.count == 1, "\(warnings.map(\.content))")
+        #expect(warnings.first?.channel == "dm-3003")
+        #expect(
+            warnings.first?.content.hasPrefix("Your job `analysis` (`2`) has used 90 % of its time limit: ") == true,
+            "\(warnings.first?.content ?? "")")
+        cluster.end(2, state: "TIMEOUT", reason: "TimeLimit")
+        try cluster.step()
+        _ = try await poller.pollOnce()
+        #expect(fake.messages.count == 3, "the end goes to 3003 and to labuser's default watcher")
+        #expect(fake.messages.last?.content.contains("hit its time limit") == true)
+        await fake.shutdown()
+    }
+
     @Test("Discord down (500) or rate limiting (429): kept, retried on a later run, then sent once")
     func retried() async throws {
         let fake = try FakeDiscord()

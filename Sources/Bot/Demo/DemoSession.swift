@@ -38,13 +38,14 @@ public struct DemoSession: Sendable {
     }
 
     /// Every available command at least once, with options that show something: a node that is out of service
-    /// (or else a busy one), a GPU node, a waiting job.
+    /// (or else a busy one), a GPU node, a waiting job, a running job to watch.
     public func commands() async throws -> [String] {
         let cluster = self.cluster
-        let (nodes, pending) = try await database.run { connection in
+        let (nodes, pending, running) = try await database.run { connection in
             (
                 try connection.currentNodes(cluster: cluster),
-                try connection.jobs(cluster: cluster, filter: JobFilter(states: [.pending], limit: 1)).first
+                try connection.jobs(cluster: cluster, filter: JobFilter(states: [.pending], limit: 1)).first,
+                try connection.jobs(cluster: cluster, filter: JobFilter(states: [.running], limit: 1)).first
             )
         }
         let outOfService = nodes.first { [.drained, .draining, .down].contains($0.state.category) }
@@ -61,6 +62,8 @@ public struct DemoSession: Sendable {
         if let inspected { commands.append("/inspect node:\(inspected.name)") }
         commands += ["/canrun cpus:4 mem:8G", #"/canrun cpus:48 mem:180G time:"2-00:00:00""#]
         if let pending { commands.append("/why job:\(pending.job.displayID)") }
+        if let running { commands.append("/watch job:\(running.job.displayID) warn:true") }
+        commands.append("/watches")
         return commands
     }
 

@@ -1,0 +1,40 @@
+public import Discord
+public import SlurmKit
+
+/// The opt-in warning that a running job has used 90 % of its time limit: time to save its state, or to ask an
+/// admin for more time, before Slurm stops it.
+public enum TimeLimitMessage {
+    /// The share of the limit that triggers the warning.
+    public static let threshold = 0.9
+
+    /// Whether `job` is running and has used at least the threshold of its limit, but not all of it, at `now`.
+    public static func isDue(_ job: Job, now: Int64) -> Bool {
+        guard job.state == .running, let start = job.startTime, let limit = job.timeLimit.seconds, limit > 0 else {
+            return false
+        }
+        let used = now - start
+        return Double(used) >= threshold * Double(limit) && used < Int64(limit)
+    }
+
+    public static func warning(_ job: Job, now: Int64, cluster: String, mention: String?) -> MessagePayload {
+        let used = Int(max(0, now - (job.startTime ?? now)))
+        let limit = job.timeLimit.seconds ?? used
+        let left = max(0, limit - used)
+        let embed = Embed(
+            title: String("Job \(job.displayID) · \(JobEndMessage.plain(job.name, 200))".prefix(256)),
+            description: "Slurm stops it when the limit is reached. Save what it has done, or ask an admin to extend "
+                + "it (`scontrol update jobid=\(job.jobID) TimeLimit=…`).",
+            color: 0xFEE75C, footer: .init(text: "cluster \(cluster)"),
+            fields: [
+                .init(name: "Running for", value: SlurmDuration.format(used), inline: true),
+                .init(name: "Time limit", value: SlurmDuration.format(limit), inline: true),
+                .init(name: "Left", value: SlurmDuration.format(left), inline: true),
+                .init(
+                    name: job.nodeCount > 1 ? "Nodes" : "Node", value: JobEndMessage.code(job.nodeList ?? "none", 200),
+                    inline: true),
+            ])
+        return JobEndMessage.message(
+            "job \(JobEndMessage.code(job.name, 100)) (`\(job.displayID)`) has used 90 % of its time limit: "
+                + "\(SlurmDuration.format(left)) left.", mention: mention, embed: embed)
+    }
+}

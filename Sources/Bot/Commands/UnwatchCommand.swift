@@ -1,0 +1,40 @@
+import Discord
+import SlurmKit
+import Store
+
+/// `/unwatch [job] [user] [cluster]`: stop one watch, or all of yours on the cluster when neither is given.
+struct UnwatchCommand: SlashCommand {
+    let ephemeral = true
+    var definition: CommandDefinition { CommandCatalog.definition("unwatch") }
+
+    func run(_ context: CommandContext) async -> Reply {
+        guard let person = context.interaction.invoker?.id else { return .problem("Discord did not say who you are.") }
+        let job = context.string("job")
+        let user: String?
+        do {
+            user = try context.name("user")
+        } catch {
+            return .problem(error.message)
+        }
+        if let job, !WhyCommand.isJobID(job) {
+            return .problem("Give a job id such as 12345, or 12345_7 for an array task.")
+        }
+        return await context.withCluster { connection, scope in
+            var subject = job ?? user
+            if let job, let record = try connection.job(cluster: scope.cluster, id: job) {
+                subject = record.job.arrayJobID.map(String.init) ?? String(record.job.jobID)
+            }
+            let kind: Watch.Kind? = job != nil ? .job : (user != nil ? .user : nil)
+            let removed = try connection.removeWatches(
+                cluster: scope.cluster, discordUser: person, kind: kind, subject: subject)
+            guard removed > 0 else {
+                return .problem(
+                    subject.map { "You were not watching \($0) on cluster \(scope.cluster)." }
+                        ?? "You have no watches on cluster \(scope.cluster).")
+            }
+            return .problem(
+                subject.map { "Stopped watching \($0)." }
+                    ?? "Stopped all \(counted(removed, "watch")) of yours on cluster \(scope.cluster).")
+        }
+    }
+}

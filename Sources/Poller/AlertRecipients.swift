@@ -1,0 +1,66 @@
+import Discord
+import Foundation
+import SlurmKit
+import Store
+
+/// Who hears about a job, and how an alert for them is queued.
+struct AlertRecipients {
+    /// The environment's default watch and how it is told, when there is one that can be delivered.
+    let defaultWatch: (clusterUser: String, discordUser: String, notify: Watch.Notify)?
+
+    /// Someone to tell, and how.
+    struct Watcher {
+        var discordUser: String
+        var notify: Watch.Notify
+        var channel: String?
+        var warn = false
+
+        /// DMs need no ping; a channel or webhook message pings the one person it is for.
+        var mention: String? { notify == .dm ? nil : discordUser }
+    }
+
+    /// Everyone watching this job (by its id or its array's) or its user, once each; a job watch wins over a user
+    /// watch for how to notify, and either asks for the time-limit warning.
+    func watchers(of job: Job, among watches: [Watch]) -> [Watcher] {
+        var found: [String: Watcher] = [:]
+        var order: [String] = []
+        func add(_ watcher: Watcher) {
+            if var known = found[watcher.discordUser] {
+                known.warn = known.warn || watcher.warn
+                found[watcher.discordUser] = known
+            } else {
+                order.append(watcher.discordUser)
+                found[watcher.discordUser] = watcher
+            }
+        }
+        let ids = Set([job.displayID, String(job.jobID)] + (job.arrayJobID.map { [String($0)] } ?? []))
+        for watch in watches where watch.kind == .job && ids.contains(watch.subject) {
+            add(Watcher(discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn))
+        }
+        for watch in watches where watch.kind == .user && watch.subject == job.user {
+            add(Watcher(discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn))
+        }
+        if let defaults = defaultWatch, defaults.clusterUser == job.user {
+            add(Watcher(discordUser: defaults.discordUser, notify: defaults.notify))
+        }
+        return order.compactMap { found[$0] }
+    }
+
+    /// Queues one alert for one watcher; false when that key was queued before.
+    func enqueue(
+        _ connection: Connection, cluster: String, key: String, payload: MessagePayload, to watcher: Watcher,
+        at: Int64
+    ) throws -> Bool {
+        let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        let target: String =
+            switch watcher.notify {
+            case .dm: watcher.discordUser
+            case .channel: watcher.channel ?? ""
+            case .webhook: "webhook"
+            }
+        return try connection.enqueue(
+            OutboxAlert(
+                dedupKey: key, cluster: cluster, createdAt: at, destination: watcher.notify, target: target,
+                discordUser: watcher.discordUser, payload: json, nextAttemptAt: at))
+    }
+}

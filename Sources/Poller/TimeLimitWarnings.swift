@@ -1,0 +1,31 @@
+import Alerts
+import SlurmKit
+import Store
+
+/// Queues the opt-in 90 % time-limit warnings, inside the snapshot's transaction, once per job and watcher (the
+/// outbox key sees to that however many polls find the job past the mark).
+struct TimeLimitWarnings {
+    let cluster: String
+    let recipients: AlertRecipients
+
+    /// Returns how many warnings were queued.
+    func queue(_ connection: Connection, at: Int64) throws -> Int {
+        let watches = try connection.watches(cluster: cluster).filter(\.warn)
+        guard !watches.isEmpty else { return 0 }
+        let running = try connection.jobs(
+            cluster: cluster, filter: JobFilter(states: [.running], limit: 10_000_000)
+        ).map(\.job).filter { TimeLimitMessage.isDue($0, now: at) }
+        var queued = 0
+        for job in running {
+            for watcher in recipients.watchers(of: job, among: watches) where watcher.warn {
+                let payload = TimeLimitMessage.warning(job, now: at, cluster: cluster, mention: watcher.mention)
+                let key = "time-limit:\(cluster):\(job.jobID):\(job.submitTime ?? 0):\(watcher.discordUser)"
+                queued +=
+                    try recipients.enqueue(
+                        connection, cluster: cluster, key: key, payload: payload, to: watcher, at: at)
+                    ? 1 : 0
+            }
+        }
+        return queued
+    }
+}
