@@ -13,15 +13,27 @@ public struct AlertSettings: Sendable {
     public var hasBotToken: Bool
     /// The incoming webhook, a secret; used for the default watch when there is no bot token.
     public var webhookURL: String?
+    /// The admins' channel (`DISCORD_OPS_CHANNEL_ID`); without one, ops alerts go to the webhook if there is one.
+    public var opsChannel: String?
+    /// Failed polls in a row before the ops channel hears of it (`SLURMBOT_OPS_FAILURES`).
+    public var opsFailures: Int
 
     public init(
         defaultWatch: (clusterUser: String, discordUser: String)? = nil, client: DiscordClient, hasBotToken: Bool,
-        webhookURL: String? = nil
+        webhookURL: String? = nil, opsChannel: String? = nil, opsFailures: Int = 3
     ) {
+        self.opsChannel = opsChannel
+        self.opsFailures = opsFailures
         self.defaultWatch = defaultWatch
         self.client = client
         self.hasBotToken = hasBotToken
         self.webhookURL = webhookURL
+    }
+
+    /// Where ops alerts go: the ops channel, else the webhook; nil for nowhere.
+    var opsDestination: (notify: Watch.Notify, target: String)? {
+        if let opsChannel { return (.channel, opsChannel) }
+        return webhookURL != nil ? (.webhook, "webhook") : nil
     }
 
     /// The default watch with how it is told: a DM with a bot token, else the webhook with a mention.
@@ -58,8 +70,16 @@ extension Settings {
         default:
             throw SettingsError("TARGET_CLUSTER_USER and DISCORD_USER_ID go together: set both or neither")
         }
+        let opsChannel = self["DISCORD_OPS_CHANNEL_ID"]
+        if let opsChannel {
+            guard Settings.isSnowflake(opsChannel) else {
+                throw SettingsError("DISCORD_OPS_CHANNEL_ID must be a channel id (digits), got '\(opsChannel)'")
+            }
+            guard token != nil else { throw SettingsError("DISCORD_OPS_CHANNEL_ID needs DISCORD_BOT_TOKEN to post") }
+        }
         return AlertSettings(
             defaultWatch: defaultWatch, client: DiscordClient(baseURL: discordAPIBase, botToken: token),
-            hasBotToken: token != nil, webhookURL: webhook)
+            hasBotToken: token != nil, webhookURL: webhook, opsChannel: opsChannel,
+            opsFailures: try positive("SLURMBOT_OPS_FAILURES", default: 3))
     }
 }

@@ -69,14 +69,18 @@ public struct Poller: Sendable {
         let recipients = AlertRecipients(defaultWatch: alerts?.resolvedDefaultWatch)
         let jobEnds = JobEndAlerts(cluster: cluster, recipients: recipients)
         let timeLimits = TimeLimitWarnings(cluster: cluster, recipients: recipients)
+        let ops = opsAlerts
         do {
             let summary = try await database.run { connection in
                 let previous = try connection.latestPoll(cluster: cluster)
+                let failures = try connection.failuresSinceLastSuccess(cluster: cluster)
                 let summary = try connection.recordSnapshot(
                     snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS,
-                    transitions: { firstPoll in
+                    transitions: { firstPoll, written in
                         _ = try jobEnds.queue(connection, at: snapshot.takenAt, firstPoll: firstPoll)
                         _ = try timeLimits.queue(connection, at: snapshot.takenAt)
+                        try ops.queueNodeChanges(connection, written.nodeStateChanges, at: snapshot.takenAt)
+                        try ops.queueRecovered(connection, after: failures, at: snapshot.takenAt)
                     })
                 // Prune once an hour, on the first poll of each hour.
                 if previous.map({ $0.startedAt / 3600 != now / 3600 }) ?? false {
@@ -105,9 +109,13 @@ public struct Poller: Sendable {
         logger.error("poll failed", metadata: ["cluster": "\(cluster)", "reason": "\(reason)"])
         let cluster = self.cluster
         let source = runner.sourceDescription
+        let ops = opsAlerts
         try await database.run { connection in
-            try connection.recordFailedPoll(
-                cluster: cluster, source: source, startedAt: startedAt, durationMS: durationMS, error: reason)
+            try connection.transaction {
+                try connection.recordFailedPoll(
+                    cluster: cluster, source: source, startedAt: startedAt, durationMS: durationMS, error: reason)
+                try ops.queueFailing(connection, at: startedAt)
+            }
         }
         await deliverAlerts()
         return .failed(reason: reason)
@@ -132,6 +140,10 @@ public struct Poller: Sendable {
             logger.error("alerts could not be read or marked", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    private var opsAlerts: OpsAlerts {
+        OpsAlerts(cluster: cluster, destination: alerts?.opsDestination, threshold: alerts?.opsFailures ?? 3)
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Int {

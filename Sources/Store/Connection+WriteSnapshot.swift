@@ -17,7 +17,8 @@ extension Connection {
     @discardableResult
     public func recordSnapshot(
         _ snapshot: ClusterSnapshot, cluster: String, source: String, startedAt: Int64, durationMS: Int = 0,
-        transitions: ((_ firstPoll: Bool) throws -> Void)? = nil, beforeCommit: (() throws -> Void)? = nil
+        transitions: ((_ firstPoll: Bool, _ summary: SnapshotWriteSummary) throws -> Void)? = nil,
+        beforeCommit: (() throws -> Void)? = nil
     ) throws -> SnapshotWriteSummary {
         try transaction {
             let stored = try latestSnapshotTime(cluster: cluster)
@@ -42,7 +43,7 @@ extension Connection {
             try writePartitions(snapshot, cluster: cluster)
             try writeSamples(snapshot, cluster: cluster)
             try writeJobs(snapshot, cluster: cluster, summary: &summary)
-            try transitions?(stored == nil)
+            try transitions?(stored == nil, summary)
             try beforeCommit?()
             return summary
         }
@@ -96,6 +97,8 @@ extension Connection {
         )
         let closeInterval = try statement(
             "UPDATE node_intervals SET until = ? WHERE cluster = ? AND node = ? AND until IS NULL")
+        let openSince = try statement(
+            "SELECT since FROM node_intervals WHERE cluster = ? AND node = ? AND until IS NULL")
         let openInterval = try statement(
             // Two states at the same snapshot time: the earlier lasted no time at all and is replaced.
             "INSERT OR REPLACE INTO node_intervals (cluster, node, state, reason, since) VALUES (?, ?, ?, ?, ?)")
@@ -121,7 +124,12 @@ extension Connection {
                 SQLValue(node.bootTime),
             ])
             if previous?.state != state {
-                if previous != nil {
+                if let previous {
+                    let since = try openSince.query([.text(cluster), .text(node.name)]) { $0.int64(0) }.first
+                    summary.nodeStateChanges.append(
+                        NodeStateChange(
+                            node: node.name, from: previous.state, fromSince: since, to: state,
+                            reason: node.reason?.text))
                     try closeInterval.run([.integer(at), .text(cluster), .text(node.name)])
                     summary.intervalsClosed += 1
                 }

@@ -25,6 +25,18 @@ public struct SnapshotWriteSummary: Sendable, Hashable {
     public var jobsWritten = 0
     public var jobsGone = 0
     public var jobsFinalized = 0
+    /// Nodes whose state changed in this poll (not new nodes): what ops alerts are made of.
+    public var nodeStateChanges: [NodeStateChange] = []
 
     public init() {}
+}
+
+/// One node's state change between two polls.
+public struct NodeStateChange: Sendable, Hashable {
+    public var node: String
+    public var from: String
+    /// Since when the node had been in `from`.
+    public var fromSince: Int64?
+    public var to: String
+    public var reason: String?
 }

@@ -9,6 +9,7 @@ final class ScriptedCluster {
     /// `jobs.txt` lines by job id (`%A`), in the fixture's order.
     private var jobs: [(id: Int, fields: [String])]
     private var accounting: [String]
+    private var nodes: [String]
 
     init() throws {
         directory = try TemporaryDirectory()
@@ -22,6 +23,17 @@ final class ScriptedCluster {
             return (Int(fields[1])!, fields)
         }
         accounting = try Fixtures.text("lab-22.05/accounting.txt").split(separator: "\n").map(String.init)
+        nodes = try Fixtures.text("lab-22.05/nodes.txt").split(separator: "\n").map(String.init)
+    }
+
+    /// Puts a node in another state, with an admin's reason (by root, now) or none.
+    func setNode(_ name: String, state: String, reason: String? = nil) {
+        guard let index = nodes.firstIndex(where: { $0.hasPrefix("NodeName=\(name) ") }) else { return }
+        var line = nodes[index]
+        if let range = line.range(of: " Reason=") { line = String(line[..<range.lowerBound]) }
+        line = line.replacingOccurrences(of: #"State=\S+"#, with: "State=\(state)", options: .regularExpression)
+        if let reason { line += " Reason=\(reason) [root@\(clock(now))]" }
+        nodes[index] = line
     }
 
     var path: String { directory.file("cluster") }
@@ -82,6 +94,8 @@ final class ScriptedCluster {
             .write(toFile: directory.file("cluster/jobs.txt"), atomically: true, encoding: .utf8)
         try (accounting.joined(separator: "\n") + "\n")
             .write(toFile: directory.file("cluster/accounting.txt"), atomically: true, encoding: .utf8)
+        try (nodes.joined(separator: "\n") + "\n")
+            .write(toFile: directory.file("cluster/nodes.txt"), atomically: true, encoding: .utf8)
         try "now=\(now)\nutc_offset=+0000\nhost=vm\nversion=slurm-wlm 22.05.8\n"
             .write(toFile: directory.file("cluster/meta.txt"), atomically: true, encoding: .utf8)
     }

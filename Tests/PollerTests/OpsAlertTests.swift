@@ -1,0 +1,87 @@
+import Discord
+import DiscordFake
+import FixtureSupport
+import Foundation
+import Logging
+import Remote
+import Store
+import Testing
+
+@testable import Poller
+
+@Suite("ops alerts: nodes out of service and back, the poller failing and recovering")
+struct OpsAlertTests {
+    static let logger = Logger(label: "ops-tests")
+
+    static func poller(_ fake: FakeDiscord, _ cluster: ScriptedCluster, directory: String? = nil) throws -> (
+        Poller, Database
+    ) {
+        let database = try Database(path: cluster.directory.file("ops.db"))
+        fake.addChannel("900")
+        let settings = AlertSettings(
+            client: DiscordClient(baseURL: fake.baseURL, botToken: fake.botToken), hasBotToken: true,
+            opsChannel: "900", opsFailures: 2)
+        return (
+            Poller(
+                runner: FixtureRunner(directory: directory ?? cluster.path), database: database, cluster: "lab",
+                alerts: settings, logger: logger),
+            database
+        )
+    }
+
+    @Test("one message per poll lists the nodes that went out of service and those back, with how long")
+    func nodes() async throws {
+        let fake = try FakeDiscord()
+        let cluster = try ScriptedCluster()
+        let (poller, _) = try Self.poller(fake, cluster)
+        _ = try await poller.pollOnce()
+        #expect(fake.messages.isEmpty, "the states found at the first poll are not news")
+        cluster.setNode("n2", state: "DOWN+NOT_RESPONDING", reason: "Not responding")
+        cluster.setNode("n5", state: "MIXED+DRAIN", reason: "bad fan")
+        cluster.setNode("n6", state: "IDLE")
+        cluster.setNode("n1", state: "ALLOCATED")
+        try cluster.step(seconds: 600)
+        _ = try await poller.pollOnce()
+        try cluster.step()
+        _ = try await poller.pollOnce()
+        let messages = fake.messages
+        #expect(messages.count == 1 && messages.first?.channel == "900")
+        let embed = try #require((messages.first?.json?["embeds"] as? [[String: Any]])?.first)
+        #expect(embed["title"] as? String == "Cluster lab: 2 nodes out of service, 1 back")
+        let fields = (embed["fields"] as? [[String: Any]] ?? []).map { "\($0["name"]!): \($0["value"]!)" }
+        #expect(
+            fields == [
+                "Out of service (2): **n2** `DOWN+NOT_RESPONDING`: Not responding\n**n5** `MIXED+DRAIN`: bad fan",
+                "Back in service (1): **n6** `IDLE` after 10:00 down",
+            ], "\(fields)")
+        #expect((messages.first?.json?["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])
+        await fake.shutdown()
+    }
+
+    @Test("the admins hear once when the poller has failed N times in a row, and once when it works again")
+    func pollerHealth() async throws {
+        let fake = try FakeDiscord()
+        let cluster = try ScriptedCluster()
+        let (poller, database) = try Self.poller(fake, cluster)
+        _ = try await poller.pollOnce()
+        let broken = Poller(
+            runner: FixtureRunner(directory: cluster.directory.file("missing")), database: database, cluster: "lab",
+            alerts: poller.alerts, logger: Self.logger)
+        for second in 1...4 {
+            _ = try await broken.pollOnce(now: cluster.now + Int64(second) * 60)
+        }
+        #expect(fake.messages.count == 1, "\(fake.messages.map(\.json))")
+        let failing = try #require((fake.messages.first?.json?["embeds"] as? [[String: Any]])?.first)
+        #expect(failing["title"] as? String == "Cluster lab: the poller has failed 2 times in a row")
+        #expect((failing["description"] as? String)?.contains("does not exist") == true)
+        try cluster.step(seconds: 600)
+        _ = try await poller.pollOnce()
+        try cluster.step()
+        _ = try await poller.pollOnce()
+        #expect(fake.messages.count == 2)
+        let recovered = try #require((fake.messages.last?.json?["embeds"] as? [[String: Any]])?.first)
+        #expect(recovered["title"] as? String == "Cluster lab: the poller works again")
+        #expect(recovered["description"] as? String == "After 4 failed polls over 9:00; the data is fresh again.")
+        await fake.shutdown()
+    }
+}
