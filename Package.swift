@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: [
-                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport",
+                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport", "Discord", "DiscordFake",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
