@@ -6,10 +6,12 @@ extension Connection {
         public var intervals = 0
         public var jobs = 0
         public var nodes = 0
+        public var alerts = 0
     }
 
     /// Deletes history that ended before `cutoff` (Unix seconds): polls, samples, closed intervals, jobs gone
-    /// from squeue, nodes gone from Slurm. Current state is never touched.
+    /// from squeue, nodes gone from Slurm, alerts queued before it (sent, refused, or too old to matter). Current
+    /// state is never touched.
     ///
     /// Each table is pruned in its own short transaction and in chunks, so a reader in WAL mode never waits and a
     /// writer waits at most one chunk.
@@ -37,6 +39,8 @@ extension Connection {
             DELETE FROM nodes WHERE (cluster, name) IN
                 (SELECT cluster, name FROM nodes WHERE gone_at IS NOT NULL AND gone_at < ? LIMIT \(chunk))
             """, cutoff)
+        summary.alerts = try deleteInChunks(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE created_at < ? LIMIT \(chunk))", cutoff)
         return summary
     }
 

@@ -257,10 +257,19 @@ struct StoreTests {
                 try connection.recordSnapshot(cluster.snapshot(at: time), cluster: "c", source: "s", startedAt: time)
             }
         }
-        let before = (try test.count("polls"), try test.count("node_intervals"), try test.count("jobs"))
         let cutoff = start + 12 * 3600
+        try test.database.sync { connection throws in
+            for (index, time) in [cutoff - 60, cutoff + 60].enumerated() {
+                try connection.enqueue(
+                    OutboxAlert(
+                        dedupKey: "k\(index)", cluster: "c", createdAt: time, destination: .dm, target: "1",
+                        discordUser: "1", payload: "{}", nextAttemptAt: time))
+            }
+        }
+        let before = (try test.count("polls"), try test.count("node_intervals"), try test.count("jobs"))
         let pruned = try test.database.sync { try $0.prune(before: cutoff, chunk: 7) }
-        #expect(pruned.polls == 24 && pruned.samples == 24 * 4)
+        #expect(pruned.polls == 24 && pruned.samples == 24 * 4 && pruned.alerts == 1)
+        #expect(try test.count("outbox") == 1)
         #expect(pruned.intervals > 0 && pruned.jobs > 0)
         #expect(try test.count("polls") == before.0 - 24)
         #expect(try test.count("node_intervals") == before.1 - pruned.intervals)
