@@ -5,9 +5,9 @@ public import Store
 
 /// Sends what the outbox holds, after the poll's transaction has committed: each alert once, in order.
 ///
-/// An attempt is recorded before it is made, so a crash mid-send still pushes the next try back. Messages carry a
-/// nonce derived from the alert's key with `enforce_nonce`, so when a crash lands after Discord created the message
-/// but before it was marked sent, the next run gets the same message back instead of a second one. 429 and 5xx
+/// An attempt is counted before it is made. A run killed mid-send leaves the alert due, and the next run sends it
+/// again with the same nonce (derived from the alert's key, with `enforce_nonce`): when Discord had already created
+/// the message, it returns that one instead of making a second. 429 and 5xx
 /// (after the client's own retries) wait for a later run with a doubling pause; a refusal (DMs closed, unknown
 /// channel, deleted webhook) is final and kept for `/watches` to show.
 public struct OutboxDelivery: Sendable {
@@ -33,11 +33,7 @@ public struct OutboxDelivery: Sendable {
         var report = Report()
         let due = try await database.run { try $0.dueAlerts(now: now()) }
         for alert in due {
-            let attemptAt = now()
-            try await database.run {
-                try $0.markAttempt(
-                    id: alert.id, nextAttemptAt: attemptAt + Self.pause(afterAttempts: alert.attempts + 1))
-            }
+            try await database.run { try $0.markAttempt(id: alert.id) }
             let outcome = await send(alert)
             let at = now()
             switch outcome {

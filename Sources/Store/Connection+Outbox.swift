@@ -66,11 +66,10 @@ extension Connection {
         try alerts(where: "cluster = ?", [.text(cluster)], order: "id", limit: 1_000_000)
     }
 
-    /// Records an attempt before it is made, so a crash during the send still counts it and pushes the next try back.
-    public func markAttempt(id: Int64, nextAttemptAt: Int64) throws {
-        try statement("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?").run([
-            .integer(nextAttemptAt), .integer(id),
-        ])
+    /// Counts an attempt before it is made, so a crash during the send still shows in the count. The alert stays
+    /// due: the next run tries again at once, and the message's nonce keeps that from making a second message.
+    public func markAttempt(id: Int64) throws {
+        try statement("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?").run([.integer(id)])
     }
 
     public func markSent(id: Int64, at: Int64) throws {
