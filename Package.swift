@@ -113,6 +113,7 @@ let package = Package(
             name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/DiscordFake"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "Discord"]),
         .testTarget(
             name: "BotTests",
             dependencies: [

@@ -9,8 +9,14 @@ public struct JobEnd: Sendable, Hashable {
     public var exitCode: Int?
     public var signal: Int?
     public var endedAt: Int64?
+    /// The most memory Slurm saw it use (MaxRSS), when accounting reported one.
+    public var peakMemoryMB: Int?
 
-    public init(job: Job, state: JobState?, exitCode: Int? = nil, signal: Int? = nil, endedAt: Int64? = nil) {
+    public init(
+        job: Job, state: JobState?, exitCode: Int? = nil, signal: Int? = nil, endedAt: Int64? = nil,
+        peakMemoryMB: Int? = nil
+    ) {
+        self.peakMemoryMB = peakMemoryMB
         self.job = job
         self.state = state
         self.exitCode = exitCode

@@ -11,9 +11,12 @@ public enum Verdict {
         let ran = end.elapsed.map { SlurmDuration.format($0) }
         switch state {
         case .outOfMemory:
-            return "Ran out of memory"
-                + (job.memoryMB.map { ": it asked for \(megabytes($0))\(job.memoryPerCPU ? " per CPU" : "")" } ?? "")
-                + ". Ask for more with --mem, or use less."
+            var text = "Ran out of memory"
+            if let asked = job.memoryMB {
+                text += ": it asked for \(megabytes(asked))\(job.memoryPerCPU ? " per CPU" : "")"
+            }
+            if let peak = end.peakMemoryMB { text += "; the most Slurm saw it use was \(megabytes(peak))" }
+            return text + ". Ask for more with --mem, or use less."
         case .timeout:
             let limit = job.timeLimit.seconds.map { " of \(SlurmDuration.format($0))" } ?? ""
             return "Hit its time limit\(limit)" + (ran.map { " (ran \($0))" } ?? "")
@@ -38,16 +41,30 @@ public enum Verdict {
             }
             return end.exitCode.map { "Exited with code \($0)." }
         case .completed:
-            guard let seconds = end.elapsed, let limit = job.timeLimit.seconds, limit >= 3600, seconds * 10 < limit
-            else { return nil }
-            return "Used \(SlurmDuration.format(max(seconds, 1))) of its \(SlurmDuration.format(limit)) limit: "
-                + "a limit closer to that would let the scheduler start it sooner."
+            if let seconds = end.elapsed, let limit = job.timeLimit.seconds, limit >= 3600, seconds * 10 < limit {
+                return "Used \(SlurmDuration.format(max(seconds, 1))) of its \(SlurmDuration.format(limit)) limit: "
+                    + "a limit closer to that would let the scheduler start it sooner."
+            }
+            if let peak = end.peakMemoryMB, let asked = perNode(job), asked >= 2048, peak * 4 < asked {
+                return "Used at most \(megabytes(peak)) of the \(megabytes(asked)) per node it asked for: asking for "
+                    + "less would let it start sooner."
+            }
+            return nil
         default:
             return nil
         }
     }
 
+    /// The memory asked for per node (a per-CPU request times the CPUs on each node).
+    static func perNode(_ job: Job) -> Int? {
+        guard let memory = job.memoryMB else { return nil }
+        return job.memoryPerCPU ? memory * max(1, job.cpus / max(1, job.nodeCount)) : memory
+    }
+
     static func megabytes(_ value: Int) -> String {
-        value >= 1024 && value % 1024 == 0 ? "\(value / 1024) GB" : "\(value) MB"
+        if value >= 1024 && value % 1024 == 0 { return "\(value / 1024) GB" }
+        if value >= 10_240 { return "\(value / 1024) GB" }
+        if value >= 1024 { return "\((Double(value) / 1024 * 10).rounded() / 10) GB" }
+        return "\(value) MB"
     }
 }

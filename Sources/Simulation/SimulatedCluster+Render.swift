@@ -91,8 +91,13 @@ public struct SlurmText: Sendable {
     public func accountingLine(_ record: AccountingRecord) -> String {
         let end = record.endTime.map(clock.format) ?? "Unknown"
         let elapsed = record.elapsed.seconds.map(clockElapsed) ?? "00:00:00"
-        return
-            "\(record.jobID)|\(record.displayID)|\(record.state.rawValue)|\(record.exitCode ?? 0):\(record.signal ?? 0)|\(elapsed)|\(end)\n"
+        let codes = "\(record.exitCode ?? 0):\(record.signal ?? 0)"
+        var text = "\(record.jobID)|\(record.displayID)|\(record.state.rawValue)|\(codes)|\(elapsed)|\(end)|\n"
+        if let peak = record.peakMemoryMB {
+            text +=
+                "\(record.jobID).batch|\(record.displayID).batch|\(record.state.rawValue)|\(codes)|\(elapsed)|\(end)|\(peak * 1024)K\n"
+        }
+        return text
     }
 
     func clockElapsed(_ seconds: Int) -> String {

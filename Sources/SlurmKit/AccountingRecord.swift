@@ -8,11 +8,15 @@ public struct AccountingRecord: Sendable, Hashable {
     public var signal: Int?
     public var elapsed: SlurmDuration
     public var endTime: Int64?
+    /// The largest resident memory any of its steps reached (sacct's MaxRSS, sampled by Slurm every few seconds);
+    /// nil when no step reported one.
+    public var peakMemoryMB: Int?
 
     public init(
         jobID: Int, displayID: String, state: JobState, exitCode: Int?, signal: Int?, elapsed: SlurmDuration,
-        endTime: Int64?
+        endTime: Int64?, peakMemoryMB: Int? = nil
     ) {
+        self.peakMemoryMB = peakMemoryMB
         self.jobID = jobID
         self.displayID = displayID
         self.state = state
@@ -23,9 +27,11 @@ public struct AccountingRecord: Sendable, Hashable {
     }
 }
 
-/// Reads `sacct -a -X -n -P -o JobIDRaw,JobID,State,ExitCode,Elapsed,End`.
+/// Reads `sacct -a -n -P -o JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS`: one record per job from its
+/// allocation line, with the highest MaxRSS of its step lines (`12.batch`, `12.0`) as its peak memory. Older output
+/// without the MaxRSS column (`-X`, six fields) reads the same, without peaks.
 public enum AccountingParser {
-    public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End"
+    public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS"
 
     public static func parse(_ text: String, clock: SlurmClock) -> [AccountingRecord] {
         parse(Substring(text), clock: clock)
@@ -37,6 +43,7 @@ public enum AccountingParser {
         records.reserveCapacity(all.count)
         var states = Memo<JobState>()
         var columns: [Substring] = []
+        var peaks: [Int: Int] = [:]
         for line in all {
             columns.removeAll(keepingCapacity: true)
             var start = line.startIndex
@@ -50,7 +57,16 @@ public enum AccountingParser {
                 index = view.index(after: index)
             }
             columns.append(line[start...])
-            guard columns.count >= 6, let jobID = decimal(columns[0].utf8) else { continue }
+            guard columns.count >= 6 else { continue }
+            if let dot = columns[0].firstIndex(of: ".") {
+                if columns.count >= 7, let jobID = decimal(columns[0][..<dot].utf8),
+                    let peak = MemorySize.megabytes(columns[6]), peak > 0
+                {
+                    peaks[jobID] = max(peaks[jobID] ?? 0, peak)
+                }
+                continue
+            }
+            guard let jobID = decimal(columns[0].utf8) else { continue }
             let codes = columns[3].split(separator: ":")
             records.append(
                 AccountingRecord(
@@ -63,6 +79,9 @@ public enum AccountingParser {
                     endTime: clock.seconds(columns[5])
                 )
             )
+        }
+        if !peaks.isEmpty {
+            for index in records.indices { records[index].peakMemoryMB = peaks[records[index].jobID] }
         }
         return records
     }

@@ -36,7 +36,7 @@ public enum PollScript {
             if [ "$rc" -ne 0 ]; then printf '\\n%s done\\n' "$m"; exit 0; fi
             section partitions scontrol -o show partition
             section jobs squeue -h -t all -o '\(JobParser.format)'
-            section accounting sacct -a -X -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields)
+            section accounting sacct -a -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields)
             printf '\\n%s done\\n' "$m"
 
             """

@@ -11,6 +11,8 @@ public struct JobRecord: Sendable, Hashable {
     public var exitCode: Int?
     public var exitSignal: Int?
     public var endedAt: Int64?
+    /// Accounting's MaxRSS over the job's steps, once it has ended.
+    public var peakMemoryMB: Int?
 }
 
 /// A stretch of time a node spent in one state, clipped to the window asked for.

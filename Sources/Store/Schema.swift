@@ -155,7 +155,8 @@ enum Schema {
         """,
         // 3: alerts. `watches` says who wants to hear about which jobs; `outbox` holds every alert from the moment
         // the poll that revealed it commits until Discord has it, keyed so the same alert can never be queued twice;
-        // `jobs.end_noticed` marks the jobs whose end has been turned into alerts (or found to need none).
+        // `jobs.end_noticed` marks the jobs whose end has been turned into alerts (or found to need none);
+        // `jobs.peak_memory_mb` is accounting's MaxRSS, for the verdicts.
         """
         CREATE TABLE watches (
             id INTEGER PRIMARY KEY,
@@ -186,6 +187,7 @@ enum Schema {
         );
         CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
         ALTER TABLE jobs ADD COLUMN end_noticed INTEGER;
+        ALTER TABLE jobs ADD COLUMN peak_memory_mb INTEGER;
         CREATE INDEX jobs_ended_unnoticed ON jobs(cluster) WHERE end_noticed IS NULL
             AND (final_state IS NOT NULL OR gone_at IS NOT NULL);
         """,

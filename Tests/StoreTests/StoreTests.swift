@@ -26,7 +26,9 @@ struct StoreTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("old.db")
-        let snapshot = try labSnapshot()
+        var snapshot = try labSnapshot()
+        // Accounting fills columns version 1 did not have; the rest is written as version 1 wrote it.
+        snapshot.accounting = nil
         let before = try {
             let old = try Connection(path: path)
             try old.execute(Schema.migrations[0])
