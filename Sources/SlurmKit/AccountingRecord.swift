@@ -32,6 +32,8 @@ public struct AccountingRecord: Sendable, Hashable {
 /// without the MaxRSS column (`-X`, six fields) reads the same, without peaks.
 public enum AccountingParser {
     public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS"
+    /// What `sacct -c` (the job completion log, on clusters without slurmdbd) can give: the same, without MaxRSS.
+    public static let completionFields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End"
 
     public static func parse(_ text: String, clock: SlurmClock) -> [AccountingRecord] {
         parse(Substring(text), clock: clock)

@@ -4,7 +4,8 @@
 /// ends with its command's exit status. When the nodes query fails the script stops there: the controller is
 /// unreachable, and each further query would only wait out Slurm's message timeout again (about 9 s each).
 /// The same markers go to stderr, so the parser can quote the failing command's own error message. Environment
-/// that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned.
+/// that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned. Without slurmdbd, ended
+/// jobs come from the job completion log (`sacct -c`, when `JobCompType` keeps one), without step lines.
 public enum PollScript {
     /// The sections, in the order the script prints them.
     public enum Section: String, Sendable, CaseIterable {
@@ -36,7 +37,11 @@ public enum PollScript {
             if [ "$rc" -ne 0 ]; then printf '\\n%s done\\n' "$m"; exit 0; fi
             section partitions scontrol -o show partition
             section jobs squeue -h -t all -o '\(JobParser.format)'
-            section accounting sacct -a -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields)
+            accounting() {
+              sacct -a -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields) ||
+                sacct -a -c -n -P -S \(accountingWindow) -E now -o \(AccountingParser.completionFields)
+            }
+            section accounting accounting
             printf '\\n%s done\\n' "$m"
 
             """

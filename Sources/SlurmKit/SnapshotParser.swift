@@ -82,7 +82,9 @@ public enum SnapshotParser {
             if found.status == 0 {
                 accounting = AccountingParser.parse(found.text, clock: clock)
             } else {
-                notes.append("accounting unavailable (sacct status \(found.status))")
+                let said = errors[PollScript.Section.accounting.rawValue].map { shorten(String($0.text)) } ?? ""
+                notes.append(
+                    "accounting unavailable (sacct status \(found.status))" + (said.isEmpty ? "" : ": \(said)"))
             }
         } else {
             notes.append("accounting section missing")

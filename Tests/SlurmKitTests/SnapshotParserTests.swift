@@ -100,6 +100,34 @@ struct SnapshotParserTests {
         }
     }
 
+    @Test("without slurmdbd, for real: ended jobs come from the job completion log (sacct -c), arrays included")
+    func jobCompletionLog() throws {
+        let snapshot = try SnapshotParser.parse(
+            stdout: try Fixtures.text("poll/lab-22.05-jobcomp.txt"),
+            stderr: try Fixtures.text("poll/lab-22.05-jobcomp.stderr"), nonce: "nodbd0", fallbackTime: 0)
+        #expect(snapshot.notes.isEmpty)
+        let accounting = try #require(snapshot.accounting)
+        #expect(accounting.count == 9)
+        #expect(accounting.first { $0.jobID == 8 }?.exitCode == 3)
+        #expect(accounting.first { $0.jobID == 9 }?.state == .outOfMemory)
+        #expect(accounting.first { $0.jobID == 26 }?.state == .completed, "an array task, by its raw id")
+        #expect(accounting.allSatisfy { $0.peakMemoryMB == nil })
+    }
+
+    @Test("without slurmdbd and a completion log the poll's user may not read: a note that says why")
+    func jobCompletionLogDenied() throws {
+        let snapshot = try SnapshotParser.parse(
+            stdout: try Fixtures.text("poll/lab-22.05-jobcomp-denied.txt"),
+            stderr: try Fixtures.text("poll/lab-22.05-jobcomp-denied.stderr"), nonce: "nodbd0", fallbackTime: 0)
+        #expect(snapshot.accounting == nil)
+        #expect(
+            snapshot.notes == [
+                "accounting unavailable (sacct status 1): Slurm accounting storage is disabled / sacct: fatal: open "
+                    + "/var/lib/slurmbot-lab/log/jobcomp.txt: Permission denied"
+            ])
+        #expect(snapshot.jobs.count == 27, "the lab's 25 and the 2-task array")
+    }
+
     @Test("accounting that is off is a note, not a failure")
     func noAccounting() throws {
         let snapshot = try parse("poll/no-accounting.txt", stderr: "Slurm accounting storage is disabled")
