@@ -88,6 +88,27 @@ public enum OpsMessage {
         return MessagePayload(embeds: [embed], allowedMentions: .nobody)
     }
 
+    /// `partition` has had no idle node and jobs waiting since `since`.
+    public static func saturated(cluster: String, partition: String, since: Int64, pending: Int, at: Int64)
+        -> MessagePayload
+    {
+        let embed = Embed(
+            title: "Cluster \(cluster): partition \(partition) is full",
+            description: "No idle node and \(pending) job\(pending == 1 ? "" : "s") waiting, for "
+                + "\(SlurmDuration.format(Int(max(0, at - since)))) now.",
+            color: 0xFEE75C, timestamp: ISO8601.string(since), footer: .init(text: "cluster \(cluster) · full since"))
+        return MessagePayload(embeds: [embed], allowedMentions: .nobody)
+    }
+
+    /// `partition` has an idle node again, or nothing waiting, after being full since `since`.
+    public static func unsaturated(cluster: String, partition: String, since: Int64, at: Int64) -> MessagePayload {
+        let embed = Embed(
+            title: "Cluster \(cluster): partition \(partition) has room again",
+            description: "It was full for \(SlurmDuration.format(Int(max(0, at - since)))).", color: 0x57F287,
+            timestamp: ISO8601.string(at), footer: .init(text: "cluster \(cluster)"))
+        return MessagePayload(embeds: [embed], allowedMentions: .nobody)
+    }
+
     /// Lines joined within a field's 1,024 characters, ending with how many did not fit.
     static func fit(_ lines: [String]) -> String {
         var kept: [String] = []

@@ -80,6 +80,7 @@ public struct Poller: Sendable {
                         _ = try jobEnds.queue(connection, at: snapshot.takenAt, firstPoll: firstPoll)
                         _ = try timeLimits.queue(connection, at: snapshot.takenAt)
                         try ops.queueNodeChanges(connection, written.nodeStateChanges, at: snapshot.takenAt)
+                        try ops.queueSaturation(connection, at: snapshot.takenAt)
                         try ops.queueRecovered(connection, after: failures, at: snapshot.takenAt)
                     })
                 // Prune once an hour, on the first poll of each hour.

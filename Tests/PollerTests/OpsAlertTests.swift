@@ -58,6 +58,35 @@ struct OpsAlertTests {
         await fake.shutdown()
     }
 
+    @Test("a partition full for half an hour is told once; so is its having room again")
+    func saturation() async throws {
+        let fake = try FakeDiscord()
+        let cluster = try ScriptedCluster()
+        let (poller, _) = try Self.poller(fake, cluster)
+        // debug has no idle node (n4 is drained) and three jobs waiting; batch has n11 idle; maint is down.
+        _ = try await poller.pollOnce()
+        for _ in 0..<8 {
+            try cluster.step(seconds: 300)
+            _ = try await poller.pollOnce()
+        }
+        let full = fake.messages.compactMap { ($0.json?["embeds"] as? [[String: Any]])?.first }
+        #expect(full.count == 1, "\(full)")
+        #expect(full.first?["title"] as? String == "Cluster lab: partition debug is full")
+        #expect(full.first?["description"] as? String == "No idle node and 3 jobs waiting, for 30:00 now.")
+        cluster.setNode("n4", state: "IDLE")
+        try cluster.step(seconds: 300)
+        _ = try await poller.pollOnce()
+        try cluster.step(seconds: 300)
+        _ = try await poller.pollOnce()
+        let titles = fake.messages.compactMap { ($0.json?["embeds"] as? [[String: Any]])?.first?["title"] as? String }
+        #expect(
+            titles == [
+                "Cluster lab: partition debug is full", "Cluster lab: 1 back",
+                "Cluster lab: partition debug has room again",
+            ], "\(titles)")
+        await fake.shutdown()
+    }
+
     @Test("the admins hear once when the poller has failed N times in a row, and once when it works again")
     func pollerHealth() async throws {
         let fake = try FakeDiscord()
