@@ -12,9 +12,8 @@ struct TimeLimitWarnings {
     func queue(_ connection: Connection, at: Int64) throws -> Int {
         let watches = try connection.watches(cluster: cluster).filter(\.warn)
         guard !watches.isEmpty else { return 0 }
-        let running = try connection.jobs(
-            cluster: cluster, filter: JobFilter(states: [.running], limit: 10_000_000)
-        ).map(\.job).filter { TimeLimitMessage.isDue($0, now: at) }
+        let running = try connection.jobsNearTimeLimit(cluster: cluster, at: at, share: TimeLimitMessage.threshold)
+            .map(\.job).filter { TimeLimitMessage.isDue($0, now: at) }
         var queued = 0
         for job in running {
             for watcher in recipients.watchers(of: job, among: watches) where watcher.warn {

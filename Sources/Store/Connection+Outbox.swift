@@ -22,6 +22,17 @@ extension Connection {
             ).int64 ?? 0)
     }
 
+    /// Running jobs that have used at least `share` of their time limit but not all of it at `at`.
+    public func jobsNearTimeLimit(cluster: String, at: Int64, share: Double) throws -> [JobRecord] {
+        try statement(
+            """
+            SELECT \(Self.jobColumns) FROM jobs WHERE cluster = ? AND gone_at IS NULL AND state = 'RUNNING'
+                AND start_time IS NOT NULL AND time_limit > 0
+                AND start_time + time_limit * ? <= ? AND start_time + time_limit > ?
+            """
+        ).query([.text(cluster), .real(share), .integer(at), .integer(at)], Self.jobRecord)
+    }
+
     /// Marks job ends as handled, so no later poll looks at them again.
     public func markEndsNoticed(cluster: String, jobIDs: [Int], at: Int64) throws {
         let mark = try statement("UPDATE jobs SET end_noticed = ? WHERE cluster = ? AND job_id = ?")
