@@ -107,7 +107,8 @@ extension LabSuite {
                     let states = try await Self.states(singles + [sweep])
                     return states.count == singles.count + 50 && states.values.allSatisfy(final.contains)
                 }
-                for _ in 0..<3 { _ = try await poller.pollOnce() }
+                // Ten more polls of a cluster where nothing ends: nothing more is sent.
+                for _ in 0..<10 { _ = try await poller.pollOnce() }
             } catch {
                 _ = try? await Self.admin(
                     "scontrol update nodename=n6 state=down reason='lab: simulated hardware failure'")
