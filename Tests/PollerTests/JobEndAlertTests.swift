@@ -30,6 +30,14 @@ struct JobEndAlertTests {
         return (cluster, database, poller)
     }
 
+    /// The loopback Discord, the fixture cluster, its database and poller, with the watches in place.
+    static func start() async throws -> (FakeDiscord, ScriptedCluster, Database, Poller) {
+        let fake = try FakeDiscord()
+        let (cluster, database, poller) = try setUp(fake)
+        try await watch(database)
+        return (fake, cluster, database, poller)
+    }
+
     static func watch(_ database: Database) async throws {
         try await database.run { connection in
             try connection.addWatch(
@@ -45,9 +53,7 @@ struct JobEndAlertTests {
 
     @Test("the first poll announces nothing; each end later is one message to each watcher; nothing repeats")
     func endsOnce() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, database, poller) = try await Self.start()
         _ = try await poller.pollOnce()
         #expect(fake.messages.isEmpty, "ends already there at the first poll are history, not news")
 
@@ -92,9 +98,7 @@ struct JobEndAlertTests {
 
     @Test("an array is announced once, when its last task has ended, however many polls that takes")
     func arrayOnce() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, _, poller) = try await Self.start()
         _ = try await poller.pollOnce()
         cluster.end(14, state: "COMPLETED")
         try cluster.step()
@@ -130,9 +134,7 @@ struct JobEndAlertTests {
 
     @Test("the opt-in warning at 90 % of the time limit comes once, to those who asked, before the end alert")
     func timeLimitWarning() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, database, poller) = try await Self.start()
         try await database.run { connection in
             try connection.addWatch(
                 Watch(
@@ -164,9 +166,7 @@ struct JobEndAlertTests {
 
     @Test("Discord down (500) or rate limiting (429): kept, retried on a later run, then sent once")
     func retried() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, database, poller) = try await Self.start()
         _ = try await poller.pollOnce()
         cluster.end(1, state: "COMPLETED")
         try cluster.step()
@@ -196,9 +196,7 @@ struct JobEndAlertTests {
 
     @Test("closed DMs and unknown channels are refused for good, recorded, and never retried")
     func refused() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, database, poller) = try await Self.start()
         try await database.run { connection in
             try connection.addWatch(
                 Watch(
@@ -226,9 +224,7 @@ struct JobEndAlertTests {
 
     @Test("a poller gone after the commit delivers on the next run; a lost 'sent' mark does not make a second message")
     func crashes() async throws {
-        let fake = try FakeDiscord()
-        let (cluster, database, poller) = try Self.setUp(fake)
-        try await Self.watch(database)
+        let (fake, cluster, database, poller) = try await Self.start()
         _ = try await poller.pollOnce()
         cluster.end(1, state: "COMPLETED")
         try cluster.step()

@@ -8,17 +8,12 @@ struct UnwatchCommand: SlashCommand {
     var definition: CommandDefinition { CommandCatalog.definition("unwatch") }
 
     func run(_ context: CommandContext) async -> Reply {
-        guard let person = context.interaction.invoker?.id else { return .problem("Discord did not say who you are.") }
-        let job = context.string("job")
-        let user: String?
-        do {
-            user = try context.name("user")
-        } catch {
-            return .problem(error.message)
+        let target: WatchTarget
+        switch WatchTarget.parse(context) {
+        case .success(let parsed): target = parsed
+        case .failure(let refusal): return .problem(refusal.message)
         }
-        if let job, !WhyCommand.isJobID(job) {
-            return .problem("Give a job id such as 12345, or 12345_7 for an array task.")
-        }
+        let (person, job, user) = (target.person, target.job, target.user)
         return await context.withCluster { connection, scope in
             var subject = job ?? user
             if let job, let record = try connection.job(cluster: scope.cluster, id: job) {

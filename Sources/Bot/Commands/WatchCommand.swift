@@ -13,19 +13,14 @@ struct WatchCommand: SlashCommand {
     var definition: CommandDefinition { CommandCatalog.definition("watch") }
 
     func run(_ context: CommandContext) async -> Reply {
-        guard let person = context.interaction.invoker?.id else { return .problem("Discord did not say who you are.") }
-        let job = context.string("job")
-        let user: String?
-        do {
-            user = try context.name("user")
-        } catch {
-            return .problem(error.message)
+        let target: WatchTarget
+        switch WatchTarget.parse(context) {
+        case .success(let parsed): target = parsed
+        case .failure(let refusal): return .problem(refusal.message)
         }
+        let (person, job, user) = (target.person, target.job, target.user)
         guard (job == nil) != (user == nil) else {
             return .problem("Give one of job:<id> (a job, or a whole array) or user:<cluster user> (all their jobs).")
-        }
-        if let job, !WhyCommand.isJobID(job) {
-            return .problem("Give a job id such as 12345, or 12345_7 for an array task.")
         }
         let notify: Watch.Notify =
             context.string("notify") == "dm" || context.interaction.channelID == nil ? .dm : .channel
