@@ -61,6 +61,6 @@ struct AlertRecipients {
         return try connection.enqueue(
             OutboxAlert(
                 dedupKey: key, cluster: cluster, createdAt: at, destination: watcher.notify, target: target,
-                discordUser: watcher.discordUser, payload: json, nextAttemptAt: at))
+                discordUser: watcher.discordUser, payload: json, nextAttemptAt: OutboxAlert.dueNow))
     }
 }

@@ -55,6 +55,7 @@ public struct OutboxAlert: Sendable, Hashable {
     /// The message as Discord's JSON.
     public var payload: String
     public var attempts: Int
+    /// In the delivering machine's clock; a new alert is `dueNow`, whatever the head node's clock says.
     public var nextAttemptAt: Int64
     public var sentAt: Int64?
     public var failedAt: Int64?
@@ -79,4 +80,8 @@ public struct OutboxAlert: Sendable, Hashable {
         self.failedAt = failedAt
         self.lastError = lastError
     }
+
+    /// The next-attempt time of a new alert: due at the first delivery after the commit. (The snapshot's time is the
+    /// head node's clock; a head node a few seconds ahead would hold its alerts back a whole poll.)
+    public static let dueNow: Int64 = 0
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bot
+import Discord
 import Foundation
 import Logging
 import Poller
@@ -78,5 +79,31 @@ struct DemoCommand: AsyncParsableCommand {
         let charts = answers.flatMap(\.files).count
         print("")
         print("\(answers.count) answers and \(charts) charts in \(out)/: the JSON Discord receives, and the PNGs.")
+        let alerts = DemoAlerts(database: database, clock: clock, interval: interval, logger: logger)
+        guard let followed = try await alerts.follow(maxHours: 48) else { return }
+        print("")
+        print(
+            "Then the cluster moves on, a poll every \(interval) s with alerts on, until job \(followed.job) ends: "
+                + "\(followed.polls) polls, \(Self.minutes(followed.seconds)) of cluster time. What you get:")
+        for message in followed.messages {
+            written += 1
+            let place = message.channel.hasPrefix("dm-") ? "direct message" : "channel \(message.channel)"
+            let name = String(format: "%02d-alert-%@.json", written, message.channel)
+            let json = (try? JSONSerialization.jsonObject(with: Data(message.payload))).flatMap {
+                try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys])
+            }
+            try (json ?? Data(message.payload)).write(
+                to: URL(fileURLWithPath: (out as NSString).appendingPathComponent(name)))
+            let decoded = try? JSONDecoder().decode(MessagePayload.self, from: Data(message.payload))
+            let verdict = decoded?.embeds?.first?.description.map { "\n      \($0)" } ?? ""
+            print("  \(place): \(decoded?.content ?? "")\(verdict)")
+            print("      \(name)")
+        }
+    }
+
+    /// "50 min", "3 h 5 min".
+    static func minutes(_ seconds: Int64) -> String {
+        let minutes = Int(seconds / 60)
+        return minutes < 60 ? "\(minutes) min" : "\(minutes / 60) h \(minutes % 60) min"
     }
 }

@@ -19,7 +19,7 @@ struct DemoAndRenderTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         let json = files.filter { $0.hasSuffix(".json") }
         #expect(json.count >= 14 && json.first == "01-help.json")
-        for command in ["status", "queue", "history", "heatmap", "inspect", "canrun", "why"] {
+        for command in ["status", "queue", "history", "heatmap", "inspect", "canrun", "why", "watch", "watches"] {
             #expect(json.contains { $0.dropFirst(3).hasPrefix(command) }, "no answer to /\(command) in \(json)")
         }
         for name in json {
@@ -27,6 +27,10 @@ struct DemoAndRenderTests {
             let message = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(name)")
             #expect(message["embeds"] != nil || message["content"] != nil, "\(name)")
         }
+        // The watched job ends in the moved-on cluster, and its alert is the DM the watcher would get.
+        #expect(result.stdout.contains("with alerts on, until job "), "\(result.stdout)")
+        #expect(result.stdout.contains("direct message: Your job `"), "\(result.stdout)")
+        #expect(json.contains { $0.contains("-alert-dm-") }, "\(json)")
         let charts = files.filter { $0.hasSuffix(".png") }
         #expect(charts.count == 5 && charts.contains("06-heatmap.png"), "\(charts)")
         for name in charts {

@@ -96,6 +96,19 @@ struct JobEndAlertTests {
         await fake.shutdown()
     }
 
+    @Test("a head node whose clock runs ahead of ours does not hold its alerts back")
+    func headClockAhead() async throws {
+        let (fake, cluster, _, poller) = try await Self.start()
+        _ = try await poller.pollOnce()
+        // Two days ahead of this machine's clock (the fixture's own time is a day behind it).
+        let ahead = Int64(Date().timeIntervalSince1970) + 2 * 86_400 - cluster.now
+        cluster.end(1, state: "COMPLETED")
+        try cluster.step(seconds: ahead)
+        _ = try await poller.pollOnce()
+        #expect(fake.messages.count == 1, "sent in the poll that found the end")
+        await fake.shutdown()
+    }
+
     @Test("an array is announced once, when its last task has ended, however many polls that takes")
     func arrayOnce() async throws {
         let (fake, cluster, _, poller) = try await Self.start()
