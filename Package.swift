@@ -87,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts", "SlurmKit",
+                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

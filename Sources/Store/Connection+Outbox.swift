@@ -72,6 +72,20 @@ extension Connection {
             [.text(discordUser)], order: "id DESC", limit: limit)
     }
 
+    /// How a cluster's alerts stand: sent, waiting for a retry (with the latest error), refused for good.
+    public func outboxSummary(cluster: String) throws -> OutboxSummary {
+        try statement(
+            """
+            SELECT count(sent_at), count(*) - count(sent_at) - count(failed_at), count(failed_at),
+                (SELECT last_error FROM outbox WHERE cluster = ?1 AND sent_at IS NULL AND last_error IS NOT NULL
+                 ORDER BY id DESC LIMIT 1)
+            FROM outbox WHERE cluster = ?1
+            """
+        ).query([.text(cluster)]) { row in
+            OutboxSummary(sent: row.int(0), waiting: row.int(1), refused: row.int(2), lastError: row.optionalText(3))
+        }.first ?? OutboxSummary(sent: 0, waiting: 0, refused: 0, lastError: nil)
+    }
+
     /// Every alert of a cluster, oldest first (for tests and `slurmbot status`).
     public func outbox(cluster: String) throws -> [OutboxAlert] {
         try alerts(where: "cluster = ?", [.text(cluster)], order: "id", limit: 1_000_000)
@@ -118,5 +132,24 @@ extension Connection {
                 nextAttemptAt: row.int64(9), sentAt: row.optionalInt64(10), failedAt: row.optionalInt64(11),
                 lastError: row.optionalText(12))
         }
+    }
+}
+
+/// How a cluster's alerts stand, for `slurmbot status`.
+public struct OutboxSummary: Sendable, Hashable {
+    public var sent: Int
+    public var waiting: Int
+    public var refused: Int
+    /// The latest error of an alert not sent (waiting or refused).
+    public var lastError: String?
+
+    /// "Alerts: 12 sent, 1 waiting, 2 refused (last error: …)", or nil when there has been none.
+    public var line: String? {
+        guard sent + waiting + refused > 0 else { return nil }
+        var text = "Alerts: \(sent) sent"
+        if waiting > 0 { text += ", \(waiting) waiting to be sent" }
+        if refused > 0 { text += ", \(refused) refused by Discord" }
+        if let lastError, waiting + refused > 0 { text += " (last error: \(lastError.prefix(300)))" }
+        return text
     }
 }

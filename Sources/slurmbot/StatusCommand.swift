@@ -2,6 +2,7 @@ import ArgumentParser
 import Bot
 import Foundation
 import Poller
+import Reports
 import Store
 
 struct StatusCommand: ParsableCommand {
@@ -31,10 +32,13 @@ enum StatusLoading {
     static func load(path: String, cluster requested: String?, settings: Settings) throws -> String {
         let database = try Database(path: path, readOnly: true)
         return try database.sync { connection in
-            try StatusLoader.load(
+            let status = try StatusLoader.load(
                 connection, cluster: requested, defaultCluster: settings.cluster, timeZone: settings.timeZone,
-                now: Int64(Date().timeIntervalSince1970)
-            ).text
+                now: Int64(Date().timeIntervalSince1970))
+            guard case .report(let report) = status,
+                let alerts = try connection.outboxSummary(cluster: report.cluster).line
+            else { return status.text }
+            return status.text + alerts + "\n"
         }
     }
 }

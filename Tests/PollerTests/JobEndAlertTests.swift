@@ -228,6 +228,8 @@ struct JobEndAlertTests {
         #expect(bob.first?.lastError?.contains("50007") == true, "\(bob)")
         let alice = try await database.run { try $0.undeliveredAlerts(discordUser: "2002") }
         #expect(alice.first?.lastError?.contains("10003") == true, "\(alice)")
+        let summary = try await database.run { try $0.outboxSummary(cluster: "lab") }
+        #expect(summary.line?.hasPrefix("Alerts: 0 sent, 2 refused by Discord (last error: ") == true, "\(summary)")
         let dayLater = cluster.now + 86_400
         let report = try await OutboxDelivery(database: database, settings: poller.alerts!, logger: Self.logger)
             .deliver(now: { dayLater })
