@@ -92,6 +92,7 @@ struct OpsAlerts {
             OutboxAlert(
                 dedupKey: key, cluster: cluster, createdAt: at, destination: destination.notify,
                 target: destination.target, discordUser: nil,
-                payload: String(decoding: try JSONEncoder().encode(message), as: UTF8.self), nextAttemptAt: OutboxAlert.dueNow))
+                payload: String(decoding: try JSONEncoder().encode(message), as: UTF8.self),
+                nextAttemptAt: OutboxAlert.dueNow))
     }
 }

@@ -43,7 +43,11 @@ public struct Poller: Sendable {
 
     /// Polls once. Never throws for a failed poll; throws only when even the failure cannot be recorded.
     /// - Parameter now: the poll's time (Unix seconds); the wall clock unless a backfill steps through the past.
-    public func pollOnce(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Outcome {
+    /// - Parameter deliver: send the outbox after the commit; false queues this poll's alerts for the next run
+    ///   (`slurmbot-poller --no-deliver`, backfills).
+    public func pollOnce(now: Int64 = Int64(Date().timeIntervalSince1970), deliver: Bool = true) async throws
+        -> Outcome
+    {
         let stopwatch = ContinuousClock.now
         let nonce = Poller.makeNonce()
         let output: CommandOutput
@@ -51,7 +55,7 @@ public struct Poller: Sendable {
             output = try await runner.run(PollScript.script(nonce: nonce), timeout: timeout)
         } catch {
             return try await recordFailure(
-                "\(runner.sourceDescription): \(error.description)", startedAt: now, since: stopwatch)
+                "\(runner.sourceDescription): \(error.description)", startedAt: now, since: stopwatch, deliver: deliver)
         }
         let snapshot: ClusterSnapshot
         do {
@@ -60,7 +64,7 @@ public struct Poller: Sendable {
         } catch {
             var reason = error.description
             if output.status != 0, case .truncated = error { reason += "; exit status \(output.status)" }
-            return try await recordFailure(reason, startedAt: now, since: stopwatch)
+            return try await recordFailure(reason, startedAt: now, since: stopwatch, deliver: deliver)
         }
         let durationMS = Poller.milliseconds(since: stopwatch)
         let cluster = self.cluster
@@ -96,16 +100,16 @@ public struct Poller: Sendable {
                     "nodes_changed": "\(summary.nodesChanged)", "intervals_opened": "\(summary.intervalsOpened)",
                 ])
             for note in snapshot.notes { logger.notice("\(note)") }
-            await deliverAlerts()
+            if deliver { await deliverAlerts() }
             return .stored(summary, nodes: snapshot.nodes.count, jobs: snapshot.jobs.count, notes: snapshot.notes)
         } catch let error as StoreError {
-            return try await recordFailure(error.description, startedAt: now, since: stopwatch)
+            return try await recordFailure(error.description, startedAt: now, since: stopwatch, deliver: deliver)
         }
     }
 
-    private func recordFailure(_ reason: String, startedAt: Int64, since stopwatch: ContinuousClock.Instant)
-        async throws -> Outcome
-    {
+    private func recordFailure(
+        _ reason: String, startedAt: Int64, since stopwatch: ContinuousClock.Instant, deliver: Bool
+    ) async throws -> Outcome {
         let durationMS = Poller.milliseconds(since: stopwatch)
         logger.error("poll failed", metadata: ["cluster": "\(cluster)", "reason": "\(reason)"])
         let cluster = self.cluster
@@ -118,7 +122,7 @@ public struct Poller: Sendable {
                 try ops.queueFailing(connection, at: startedAt)
             }
         }
-        await deliverAlerts()
+        if deliver { await deliverAlerts() }
         return .failed(reason: reason)
     }
 

@@ -57,6 +57,9 @@ struct PollerCommand: AsyncParsableCommand {
     @Flag(help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: "Queue the alerts this poll reveals without sending them (nor older ones); the next run sends them.")
+    var noDeliver = false
+
     func run() async throws {
         let settings = Settings()
         let level: Logger.Level = quiet ? .error : backfill != nil ? .warning : .info
@@ -89,13 +92,13 @@ struct PollerCommand: AsyncParsableCommand {
             guard every > 0 else { throw ValidationError("--every and CHECK_INTERVAL must be positive") }
             while true {
                 do {
-                    _ = try await setup.pollWithLock()
+                    _ = try await setup.pollWithLock(deliver: !noDeliver)
                 } catch let exit as ExitCode where exit.rawValue == 75 {
                     // Another poller is running this minute; try again at the next tick.
                 }
                 try await Task.sleep(for: .seconds(every))
             }
         }
-        throw ExitCode(try await setup.pollWithLock())
+        throw ExitCode(try await setup.pollWithLock(deliver: !noDeliver))
     }
 }

@@ -48,7 +48,7 @@ extension LabSuite {
         }
 
         @Test(
-            "completed, failed, out of memory, cancelled, timed out, node failure and a 50-task array: one alert each"
+            "completed, failed, out of memory, cancelled, timed out, node failure and a 50-task array: one alert each, through 500s, 429s, closed DMs and pollers gone after their commit"
         )
         func everyEnd() async throws {
             let fake = try FakeDiscord()
@@ -65,6 +65,14 @@ extension LabSuite {
                 logger: Lab.logger)
             _ = try await poller.pollOnce()
             #expect(fake.messages.isEmpty, "the lab's ended jobs are history at the first poll")
+            // A second watcher of the lab user's jobs who does not take DMs from the bot.
+            fake.closeDMs(of: "2002")
+            try await database.run { connection in
+                try connection.addWatch(
+                    Watch(
+                        cluster: "slurmbotlab", kind: .user, subject: try Lab.value("LAB_SSH_USER"),
+                        discordUser: "2002", notify: .dm, createdAt: 0))
+            }
 
             try await Self.admin("scontrol update nodename=n6 state=resume")
             do {
@@ -102,8 +110,17 @@ extension LabSuite {
                 let final: Set<String> = [
                     "COMPLETED", "FAILED", "OUT_OF_MEMORY", "CANCELLED", "TIMEOUT", "NODE_FAIL",
                 ]
+                var round = 0
                 try await Self.wait("every job to end", seconds: 150) {
-                    _ = try await poller.pollOnce()
+                    // Once, Discord answers the next requests 500 then 429 (the client retries within the run);
+                    // every other poll, the poller "dies" after its commit and the next one delivers.
+                    round += 1
+                    if round == 2 {
+                        fake.script(
+                            .init(status: 500, body: #"{"message": "oops", "code": 0}"#), .rateLimited(after: 0.2))
+                    }
+                    // Not delivering is what a poller killed right after its commit leaves behind.
+                    _ = try await poller.pollOnce(deliver: round % 2 == 1)
                     let states = try await Self.states(singles + [sweep])
                     return states.count == singles.count + 50 && states.values.allSatisfy(final.contains)
                 }
@@ -144,7 +161,13 @@ extension LabSuite {
                 message("t-sweep")?.content.hasSuffix("50 tasks) ended: 50 completed successfully.") == true,
                 "\(message("t-sweep")?.content ?? "none")")
             let outbox = try await database.run { try $0.outbox(cluster: "slurmbotlab") }
-            #expect(outbox.count == all.count && outbox.allSatisfy { $0.sentAt != nil })
+            let toBlocked = outbox.filter { $0.discordUser == "2002" }
+            #expect(
+                outbox.count - toBlocked.count == all.count
+                    && outbox.allSatisfy { ($0.sentAt != nil) != ($0.failedAt != nil) })
+            #expect(
+                toBlocked.count == all.count && toBlocked.allSatisfy { $0.lastError?.contains("50007") == true },
+                "every alert for the watcher with closed DMs is refused once and kept")
             await fake.shutdown()
         }
     }

@@ -55,4 +55,27 @@ struct KilledPollerTests {
         #expect(killedRunning > 0, "at least one kill should land while the poller runs")
         await fake.shutdown()
     }
+
+    @Test("--no-deliver queues what a poll reveals; the next run sends it")
+    func noDeliver() async throws {
+        let fake = try FakeDiscord()
+        let cluster = try ScriptedCluster()
+        let binary = try #require(Products.path("slurmbot-poller"))
+        let environment = Spawned.cleanEnvironment([
+            "SLURM_SOURCE": "fixture:\(cluster.path)", "SLURMBOT_DB": cluster.directory.file("queued.db"),
+            "SLURMBOT_CLUSTER": "lab", "DISCORD_API_BASE": fake.baseURL, "DISCORD_BOT_TOKEN": fake.botToken,
+            "TARGET_CLUSTER_USER": "labuser", "DISCORD_USER_ID": "4004",
+        ])
+        func poll(_ arguments: [String] = []) async throws -> Int32? {
+            try await Spawned(binary, ["--quiet"] + arguments, environment: environment).wait(timeout: .seconds(30))
+        }
+        #expect(try await poll() == 0)
+        cluster.end(2, state: "COMPLETED")
+        try cluster.step()
+        #expect(try await poll(["--no-deliver"]) == 0)
+        #expect(fake.messages.isEmpty)
+        #expect(try await poll() == 0)
+        #expect(fake.messages.map(\.content) == ["Your job `analysis` (`2`) completed successfully."])
+        await fake.shutdown()
+    }
 }
