@@ -87,9 +87,12 @@ public final class DiscordClient: Sendable {
 
     /// Opens (or finds: Discord returns the same one) the direct-message channel with a user; returns its id.
     public func directMessageChannel(recipient: String) async throws(DiscordError) -> String {
-        let body = Array(#"{"recipient_id":"\#(recipient)"}"#.utf8)
+        struct Recipient: Encodable { var recipient_id: String }
+        guard let body = try? JSONEncoder().encode(Recipient(recipient_id: recipient)) else {
+            throw .failed("cannot encode the recipient")
+        }
         let response = try await send(
-            "POST", "/users/@me/channels", body: body, contentType: "application/json", authorized: true)
+            "POST", "/users/@me/channels", body: Array(body), contentType: "application/json", authorized: true)
         guard let id = Self.id(in: response.body) else { throw .failed("no channel id in Discord's answer") }
         return id
     }

@@ -33,8 +33,8 @@ struct JobEndAlerts {
             } else if let array = record.job.arrayJobID {
                 arrays[array, default: []].append(record)
             } else {
+                let end = Self.end(record)
                 for watcher in recipients.watchers(of: record.job, among: watches) {
-                    let end = Self.end(record)
                     let payload = JobEndMessage.single(end, cluster: cluster, mention: watcher.mention)
                     let key =
                         "job-end:\(cluster):\(record.job.jobID):\(record.job.submitTime ?? 0):\(watcher.discordUser)"

@@ -7,16 +7,18 @@ public import Store
 ///
 /// An attempt is counted before it is made. A run killed mid-send leaves the alert due, and the next run sends it
 /// again with the same nonce (derived from the alert's key, with `enforce_nonce`): when Discord had already created
-/// the message, it returns that one instead of making a second. 429 and 5xx
-/// (after the client's own retries) wait for a later run with a doubling pause; a refusal (DMs closed, unknown
-/// channel, deleted webhook) is final and kept for `/watches` to show.
+/// the message, it returns that one instead of making a second. 429 and 5xx (after the client's own retries) wait
+/// for a later run with a doubling pause; a refusal (DMs closed, unknown channel, deleted webhook) is final and kept
+/// for `/watches` to show. Each poller sends its own cluster's alerts, with its own settings.
 public struct OutboxDelivery: Sendable {
     public let database: Database
+    public let cluster: String
     public let settings: AlertSettings
     public let logger: Logger
 
-    public init(database: Database, settings: AlertSettings, logger: Logger) {
+    public init(database: Database, cluster: String, settings: AlertSettings, logger: Logger) {
         self.database = database
+        self.cluster = cluster
         self.settings = settings
         self.logger = logger
     }
@@ -31,7 +33,8 @@ public struct OutboxDelivery: Sendable {
     /// - Parameter now: the clock (Unix seconds); tests move it to make retries due.
     public func deliver(now: @escaping @Sendable () -> Int64 = OutboxDelivery.wallClock) async throws -> Report {
         var report = Report()
-        let due = try await database.run { try $0.dueAlerts(now: now()) }
+        let cluster = self.cluster
+        let due = try await database.run { try $0.dueAlerts(cluster: cluster, now: now()) }
         for alert in due {
             try await database.run { try $0.markAttempt(id: alert.id) }
             let outcome = await send(alert)

@@ -132,7 +132,10 @@ public struct Poller: Sendable {
     public func deliverAlerts() async -> OutboxDelivery.Report? {
         guard let alerts else { return nil }
         do {
-            let report = try await OutboxDelivery(database: database, settings: alerts, logger: logger).deliver()
+            let report = try await OutboxDelivery(
+                database: database, cluster: cluster, settings: alerts, logger: logger
+            )
+            .deliver()
             if report != OutboxDelivery.Report() {
                 logger.info(
                     "alerts delivered",

@@ -58,11 +58,11 @@ extension Connection {
         return changes == 1
     }
 
-    /// Alerts waiting to be sent whose time has come, oldest first.
-    public func dueAlerts(now: Int64, limit: Int = 500) throws -> [OutboxAlert] {
+    /// A cluster's alerts waiting to be sent whose time has come, oldest first.
+    public func dueAlerts(cluster: String, now: Int64, limit: Int = 500) throws -> [OutboxAlert] {
         try alerts(
-            where: "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?", [.integer(now)],
-            order: "id", limit: limit)
+            where: "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? AND cluster = ?",
+            [.integer(now), .text(cluster)], order: "id", limit: limit)
     }
 
     /// Everything for one person that could not be delivered, newest first (shown by `/watches`).
@@ -86,7 +86,7 @@ extension Connection {
         }.first ?? OutboxSummary(sent: 0, waiting: 0, refused: 0, lastError: nil)
     }
 
-    /// Every alert of a cluster, oldest first (for tests and `slurmbot status`).
+    /// Every alert of a cluster, oldest first.
     public func outbox(cluster: String) throws -> [OutboxAlert] {
         try alerts(where: "cluster = ?", [.text(cluster)], order: "id", limit: 1_000_000)
     }

@@ -191,7 +191,7 @@ struct JobEndAlertTests {
         #expect(row.sentAt == nil && row.attempts == 1 && row.lastError?.contains("server error") == true)
         #expect(row.nextAttemptAt > cluster.now, "the next try waits")
 
-        let delivery = OutboxDelivery(database: database, settings: poller.alerts!, logger: Self.logger)
+        let delivery = OutboxDelivery(database: database, cluster: "lab", settings: poller.alerts!, logger: Self.logger)
         let later = row.nextAttemptAt
         fake.script(
             .rateLimited(after: 0.05), .rateLimited(after: 0.05), .rateLimited(after: 0.05), .rateLimited(after: 0.05))
@@ -231,8 +231,10 @@ struct JobEndAlertTests {
         let summary = try await database.run { try $0.outboxSummary(cluster: "lab") }
         #expect(summary.line?.hasPrefix("Alerts: 0 sent, 2 refused by Discord (last error: ") == true, "\(summary)")
         let dayLater = cluster.now + 86_400
-        let report = try await OutboxDelivery(database: database, settings: poller.alerts!, logger: Self.logger)
-            .deliver(now: { dayLater })
+        let report = try await OutboxDelivery(
+            database: database, cluster: "lab", settings: poller.alerts!, logger: Self.logger
+        )
+        .deliver(now: { dayLater })
         #expect(report == OutboxDelivery.Report())
         await fake.shutdown()
     }
