@@ -1,6 +1,7 @@
 // slurmbot benchmarks: run with Benchmarks/run (release build). Not part of the tests.
 //
-//   parse-store   parse + store of a 10,000-node / 50,000-job snapshot, first poll and a later poll
+//   parse-store   parse + store of a 10,000-node / 50,000-job snapshot, first poll and a later poll; then whole
+//                 polls through the poller, without watches and with 300 (alerts queued, not sent)
 //   storage-day   database size after a day of a 10,000-node cluster polled every minute, beside the size of
 //                 storing every node's state every poll (SQLite rows and the original tool's JSON lines)
 //   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
@@ -201,7 +202,9 @@ func storageDay() throws {
 }
 
 switch which {
-case "parse-store": try parseStore()
+case "parse-store":
+    try parseStore()
+    try await pollWithAlerts()
 case "storage-day": try storageDay()
 case "ssh-poll": try await sshPoll()
 case "endpoint": try await endpointBenchmark()
@@ -242,6 +245,7 @@ case "store-profile":
     }
 case "all":
     try parseStore()
+    try await pollWithAlerts()
     try storageDay()
     try await endpointBenchmark()
     try await chartsBenchmark()

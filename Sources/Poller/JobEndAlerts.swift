@@ -16,12 +16,12 @@ struct JobEndAlerts {
 
     /// Returns how many alerts were queued.
     func queue(_ connection: Connection, at: Int64, firstPoll: Bool) throws -> Int {
-        let ends = try connection.unnoticedJobEnds(cluster: cluster)
-        guard !ends.isEmpty else { return 0 }
         guard !firstPoll else {
-            try connection.markEndsNoticed(cluster: cluster, jobIDs: ends.map(\.job.jobID), at: at)
+            try connection.markAllEndsNoticed(cluster: cluster, at: at)
             return 0
         }
+        let ends = try connection.unnoticedJobEnds(cluster: cluster)
+        guard !ends.isEmpty else { return 0 }
         let watches = try connection.watches(cluster: cluster)
         var queued = 0
         var noticed: [Int] = []

@@ -33,6 +33,16 @@ extension Connection {
         ).query([.text(cluster), .real(share), .integer(at), .integer(at)], Self.jobRecord)
     }
 
+    /// Marks every end not yet handled as handled, without reading them: a cluster's first poll.
+    public func markAllEndsNoticed(cluster: String, at: Int64) throws {
+        try statement(
+            """
+            UPDATE jobs SET end_noticed = ? WHERE cluster = ? AND end_noticed IS NULL
+                AND (final_state IS NOT NULL OR gone_at IS NOT NULL)
+            """
+        ).run([.integer(at), .text(cluster)])
+    }
+
     /// Marks job ends as handled, so no later poll looks at them again.
     public func markEndsNoticed(cluster: String, jobIDs: [Int], at: Int64) throws {
         let mark = try statement("UPDATE jobs SET end_noticed = ? WHERE cluster = ? AND job_id = ?")
