@@ -18,13 +18,17 @@ public struct EndpointConfiguration: Sendable {
     public var defaultCluster: String
     /// Live load and memory for `/inspect` (`SLURMBOT_NODE_PROBE`); nil shows Slurm's figures.
     public var nodeProbe: (any NodeProbe)?
+    /// Commands only members with one of these roles may use (`DISCORD_INSPECT_ROLES` for `/inspect`, which can
+    /// run the probe on the cluster); a command not listed is open to all.
+    public var commandRoles: [String: Set<String>]
 
     public init(
         interactionsPath: String = "/interactions", verifier: SignatureVerifier, guildAllowList: Set<String> = [],
         deferAfter: Duration = .seconds(2), timeZone: TimeZone = .current, defaultCluster: String = "default",
-        nodeProbe: (any NodeProbe)? = nil
+        nodeProbe: (any NodeProbe)? = nil, commandRoles: [String: Set<String>] = [:]
     ) {
         self.nodeProbe = nodeProbe
+        self.commandRoles = commandRoles
         self.interactionsPath = interactionsPath
         self.verifier = verifier
         self.guildAllowList = guildAllowList
@@ -159,6 +163,11 @@ public final class InteractionEndpoint: HTTPResponder {
                 ? "/\(name) is not available in this version yet; /help lists what is."
                 : "Unknown command; /help lists what this bot answers."
             return Self.json(.message(Reply.problem(text).message))
+        }
+        if let roles = configuration.commandRoles[name], !roles.isEmpty,
+            roles.isDisjoint(with: interaction.member?.roles ?? [])
+        {
+            return Self.json(.message(Reply.problem("/\(name) is for members with an admin-chosen role here.").message))
         }
         metrics.command(name)
         let context = context(for: interaction)

@@ -57,9 +57,19 @@ extension Settings {
 
     /// `DISCORD_GUILD_IDS`: comma-separated guild ids (snowflakes), or none.
     public func guildIDs() throws(SettingsError) -> Set<String> {
-        let ids = (self["DISCORD_GUILD_IDS"] ?? "").split(separator: ",").map { $0.trimmingOWS }.filter { !$0.isEmpty }
+        try snowflakes("DISCORD_GUILD_IDS", of: "guild")
+    }
+
+    /// `DISCORD_INSPECT_ROLES`: role ids (comma separated) whose members may use `/inspect`; none = everyone.
+    public func inspectRoles() throws(SettingsError) -> Set<String> {
+        try snowflakes("DISCORD_INSPECT_ROLES", of: "role")
+    }
+
+    /// A comma-separated list of Discord ids, each checked.
+    func snowflakes(_ name: String, of kind: String) throws(SettingsError) -> Set<String> {
+        let ids = (self[name] ?? "").split(separator: ",").map { $0.trimmingOWS }.filter { !$0.isEmpty }
         for id in ids where !Self.isSnowflake(id) {
-            throw SettingsError("DISCORD_GUILD_IDS must list guild ids (digits) separated by commas, got '\(id)'")
+            throw SettingsError("\(name) must list \(kind) ids (digits) separated by commas, got '\(id)'")
         }
         return Set(ids)
     }

@@ -30,13 +30,13 @@ struct Signer {
 
     static func command(
         _ name: String, options: [(String, String)] = [], guild: String? = "111", token: String = "tok",
-        channel: String? = "555"
+        channel: String? = "555", roles: [String] = []
     ) -> String {
         let optionsJSON = options.map { #"{"name":"\#($0.0)","type":3,"value":"\#($0.1)"}"# }.joined(separator: ",")
         let guildJSON =
             (guild.map { #","guild_id":"\#($0)""# } ?? "") + (channel.map { #","channel_id":"\#($0)""# } ?? "")
         return
-            #"{"id":"1","application_id":"42","type":2,"token":"\#(token)","version":1\#(guildJSON),"member":{"user":{"id":"7","username":"ana"}},"data":{"id":"9","name":"\#(name)","type":1,"options":[\#(optionsJSON)]}}"#
+            #"{"id":"1","application_id":"42","type":2,"token":"\#(token)","version":1\#(guildJSON),"member":{"roles":[\#(roles.map { "\"\($0)\"" }.joined(separator: ","))],"user":{"id":"7","username":"ana"}},"data":{"id":"9","name":"\#(name)","type":1,"options":[\#(optionsJSON)]}}"#
     }
 
     static let ping = #"{"id":"1","application_id":"42","type":1,"token":"tok","version":1}"#
@@ -62,12 +62,13 @@ extension HTTPResponse {
 /// deferral with a short `deferAfter`: the server's 2 s would defer them on a machine busy with the other tests.
 func endpoint(
     signer: Signer, database: Database?, discordBase: String = "http://127.0.0.1:9/api/v10",
-    commands: CommandTable = .standard, guilds: Set<String> = [], deferAfter: Duration = .seconds(30)
+    commands: CommandTable = .standard, guilds: Set<String> = [], deferAfter: Duration = .seconds(30),
+    commandRoles: [String: Set<String>] = [:]
 ) -> InteractionEndpoint {
     InteractionEndpoint(
         configuration: EndpointConfiguration(
             verifier: signer.verifier, guildAllowList: guilds, deferAfter: deferAfter,
-            timeZone: TimeZone(identifier: "UTC")!, defaultCluster: "lab"),
+            timeZone: TimeZone(identifier: "UTC")!, defaultCluster: "lab", commandRoles: commandRoles),
         commands: commands, database: database, discord: DiscordClient(baseURL: discordBase),
         logger: Logger(label: "test"), now: { Signer.now })
 }

@@ -158,6 +158,28 @@ struct InteractionEndpointTests {
         #expect(((direct.json?["data"] as? [String: Any])?["content"] as? String)?.contains("not enabled") == true)
     }
 
+    @Test("a role list on /inspect refuses members without one of the roles, and lets the others in")
+    func inspectRoles() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let endpoint = endpoint(signer: signer, database: database, commandRoles: ["inspect": ["900"]])
+        func content(_ response: HTTPResponse) -> String {
+            (response.json?["data"] as? [String: Any])?["content"] as? String ?? ""
+        }
+        let outsider = await endpoint.respond(
+            to: signer.request(Signer.command("inspect", options: [("node", "n1")], roles: ["12"])))
+        #expect(content(outsider) == "/inspect is for members with an admin-chosen role here.")
+        let direct = await endpoint.respond(
+            to: signer.request(Signer.command("inspect", options: [("node", "n1")], guild: nil)))
+        #expect(content(direct) == "/inspect is for members with an admin-chosen role here.")
+        let admin = await endpoint.respond(
+            to: signer.request(Signer.command("inspect", options: [("node", "n1")], roles: ["12", "900"])))
+        let embed = ((admin.json?["data"] as? [String: Any])?["embeds"] as? [[String: Any]])?.first
+        #expect(embed?["title"] as? String == "Node n1")
+        let status = await endpoint.respond(to: signer.request(Signer.command("status", roles: ["12"])))
+        #expect((status.json?["data"] as? [String: Any])?["embeds"] != nil, "other commands stay open")
+    }
+
     @Test("a slow reply is deferred, then delivered by PATCH …/@original; one with a PNG goes as multipart")
     func deferral() async throws {
         let fake = try FakeDiscord()

@@ -37,7 +37,7 @@ struct DiscordSettingsTests {
     }
 
     @Test("bad addresses, paths, windows and guild lists are refused")
-    func badOthers() {
+    func badOthers() throws {
         #expect(throws: SettingsError.self) { try Settings(values: ["SLURMBOT_LISTEN": "8080"]).listenAddress() }
         #expect(throws: SettingsError.self) {
             try Settings(values: ["SLURMBOT_INTERACTIONS_PATH": "interactions"]).interactionsPath()
@@ -46,5 +46,9 @@ struct DiscordSettingsTests {
             try Settings(values: ["DISCORD_TIMESTAMP_WINDOW": "-5"]).timestampWindow()
         }
         #expect(throws: SettingsError.self) { try Settings(values: ["DISCORD_GUILD_IDS": "123,abc"]).guildIDs() }
+        #expect(
+            throws: SettingsError("DISCORD_INSPECT_ROLES must list role ids (digits) separated by commas, got 'admins'")
+        ) { try Settings(values: ["DISCORD_INSPECT_ROLES": "42, admins"]).inspectRoles() }
+        #expect(try Settings(values: ["DISCORD_INSPECT_ROLES": "42, 43"]).inspectRoles() == ["42", "43"])
     }
 }
