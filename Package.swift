@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts",
+                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -12,21 +12,21 @@ public enum JobEndMessage {
             .init(name: "State", value: stateText(end), inline: true),
             .init(name: "Elapsed", value: end.elapsed.map(SlurmDuration.format) ?? "unknown", inline: true),
             .init(
-                name: job.nodeCount > 1 ? "Nodes" : "Node", value: code(job.nodeList ?? "none", 200),
+                name: job.nodeCount > 1 ? "Nodes" : "Node", value: UserText.code(job.nodeList ?? "none", 200),
                 inline: true),
-            .init(name: "Partition", value: code(job.partition, 100), inline: true),
-            .init(name: "User", value: code(job.user, 100), inline: true),
+            .init(name: "Partition", value: UserText.code(job.partition, 100), inline: true),
+            .init(name: "User", value: UserText.code(job.user, 100), inline: true),
         ]
         if let limit = job.timeLimit.seconds {
             fields.append(.init(name: "Time limit", value: SlurmDuration.format(limit), inline: true))
         }
         let embed = Embed(
-            title: String("Job \(job.displayID) · \(plain(job.name, 200))".prefix(256)),
+            title: String("Job \(job.displayID) · \(UserText.plain(job.name, 200))".prefix(256)),
             description: Verdict.of(end), color: color(end.state, exitCode: end.exitCode),
             timestamp: (end.endedAt ?? job.endTime).map(ISO8601.string), footer: .init(text: "cluster \(cluster)"),
             fields: fields)
         return message(
-            "job \(code(job.name, 100)) (`\(job.displayID)`) \(words).", mention: mention, embed: embed)
+            "job \(UserText.code(job.name, 100)) (`\(job.displayID)`) \(words).", mention: mention, embed: embed)
     }
 
     /// One message for all the tasks of an array, sent once every task has ended.
@@ -42,8 +42,8 @@ public enum JobEndMessage {
         let failures = ends.filter { !$0.succeeded }.sorted { $0.job.jobID < $1.job.jobID }
         var fields: [Embed.Field] = [
             .init(name: "Tasks", value: "\(ends.count)", inline: true),
-            .init(name: "Partition", value: code(ends.first?.job.partition ?? "", 100), inline: true),
-            .init(name: "User", value: code(ends.first?.job.user ?? "", 100), inline: true),
+            .init(name: "Partition", value: UserText.code(ends.first?.job.partition ?? "", 100), inline: true),
+            .init(name: "User", value: UserText.code(ends.first?.job.user ?? "", 100), inline: true),
         ]
         if !failures.isEmpty {
             var lines = failures.prefix(10).map { end in
@@ -55,13 +55,14 @@ public enum JobEndMessage {
         }
         let worst = failures.first
         let embed = Embed(
-            title: String("Array \(arrayJobID) · \(plain(name, 200))".prefix(256)),
+            title: String("Array \(arrayJobID) · \(UserText.plain(name, 200))".prefix(256)),
             description: worst.flatMap(Verdict.of).map { "First task that did not complete: \($0)" },
             color: color(worst?.state ?? .completed, exitCode: worst?.exitCode),
             timestamp: ends.compactMap { $0.endedAt ?? $0.job.endTime }.max().map(ISO8601.string),
             footer: .init(text: "cluster \(cluster)"), fields: fields)
         return message(
-            "array \(code(name, 100)) (`\(arrayJobID)`, \(ends.count) tasks) ended: \(summary).", mention: mention,
+            "array \(UserText.code(name, 100)) (`\(arrayJobID)`, \(ends.count) tasks) ended: \(summary).",
+            mention: mention,
             embed: embed)
     }
 
@@ -91,16 +92,5 @@ public enum JobEndMessage {
         case nil: 0x95A5A6
         default: 0xED4245
         }
-    }
-
-    /// User text inside a code span: no backticks, no line breaks, at most `limit` characters.
-    static func code(_ text: String, _ limit: Int) -> String {
-        "`" + plain(text, limit) + "`"
-    }
-
-    static func plain(_ text: String, _ limit: Int) -> String {
-        let cleaned = String(text.map { $0 == "`" || $0.isNewline ? " " : $0 })
-        let trimmed = cleaned.isEmpty ? "(no name)" : cleaned
-        return trimmed.count > limit ? String(trimmed.prefix(limit - 1)) + "…" : trimmed
     }
 }

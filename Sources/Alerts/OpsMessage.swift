@@ -44,7 +44,7 @@ public enum OpsMessage {
         if !out.isEmpty {
             let lines = out.map { change in
                 "**\(change.node)** `\(change.to.description)`"
-                    + (change.reason.map { ": " + JobEndMessage.plain($0, 120) } ?? "")
+                    + (change.reason.map { ": " + UserText.plain($0, 120) } ?? "")
             }
             fields.append(.init(name: "Out of service (\(out.count))", value: fit(lines)))
         }

@@ -21,7 +21,7 @@ public enum TimeLimitMessage {
         let limit = job.timeLimit.seconds ?? used
         let left = max(0, limit - used)
         let embed = Embed(
-            title: String("Job \(job.displayID) · \(JobEndMessage.plain(job.name, 200))".prefix(256)),
+            title: String("Job \(job.displayID) · \(UserText.plain(job.name, 200))".prefix(256)),
             description: "Slurm stops it when the limit is reached. Save what it has done, or ask an admin to extend "
                 + "it (`scontrol update jobid=\(job.jobID) TimeLimit=…`).",
             color: 0xFEE75C, footer: .init(text: "cluster \(cluster)"),
@@ -30,11 +30,11 @@ public enum TimeLimitMessage {
                 .init(name: "Time limit", value: SlurmDuration.format(limit), inline: true),
                 .init(name: "Left", value: SlurmDuration.format(left), inline: true),
                 .init(
-                    name: job.nodeCount > 1 ? "Nodes" : "Node", value: JobEndMessage.code(job.nodeList ?? "none", 200),
+                    name: job.nodeCount > 1 ? "Nodes" : "Node", value: UserText.code(job.nodeList ?? "none", 200),
                     inline: true),
             ])
         return JobEndMessage.message(
-            "job \(JobEndMessage.code(job.name, 100)) (`\(job.displayID)`) has used 90 % of its time limit: "
+            "job \(UserText.code(job.name, 100)) (`\(job.displayID)`) has used 90 % of its time limit: "
                 + "\(SlurmDuration.format(left)) left.", mention: mention, embed: embed)
     }
 }

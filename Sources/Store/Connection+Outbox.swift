@@ -75,11 +75,11 @@ extension Connection {
             [.integer(now), .text(cluster)], order: "id", limit: limit)
     }
 
-    /// Everything for one person that could not be delivered, newest first (shown by `/watches`).
-    public func undeliveredAlerts(discordUser: String, limit: Int = 10) throws -> [OutboxAlert] {
+    /// What could not be delivered to one person about one cluster, newest first (shown by `/watches`).
+    public func undeliveredAlerts(cluster: String, discordUser: String, limit: Int = 10) throws -> [OutboxAlert] {
         try alerts(
-            where: "discord_user = ? AND sent_at IS NULL AND (failed_at IS NOT NULL OR attempts > 0)",
-            [.text(discordUser)], order: "id DESC", limit: limit)
+            where: "cluster = ? AND discord_user = ? AND sent_at IS NULL AND (failed_at IS NOT NULL OR attempts > 0)",
+            [.text(cluster), .text(discordUser)], order: "id DESC", limit: limit)
     }
 
     /// How a cluster's alerts stand: sent, waiting for a retry (with the latest error), refused for good.

@@ -73,6 +73,13 @@ struct WatchCommandTests {
                 OutboxAlert(
                     dedupKey: "k1", cluster: "lab", createdAt: Signer.now - 120, destination: .dm, target: "7",
                     discordUser: "7", payload: "{}", nextAttemptAt: 0))
+            // Someone else's cluster's failures are not shown here.
+            try connection.enqueue(
+                OutboxAlert(
+                    dedupKey: "k2", cluster: "other", createdAt: Signer.now - 60, destination: .dm, target: "7",
+                    discordUser: "7", payload: "{}", attempts: 0, nextAttemptAt: 0))
+            try connection.markFailed(
+                id: try connection.outbox(cluster: "other")[0].id, at: Signer.now, error: "elsewhere")
             let id = try connection.outbox(cluster: "lab")[0].id
             try connection.markFailed(
                 id: id, at: Signer.now,
@@ -83,6 +90,7 @@ struct WatchCommandTests {
         #expect(fields["Watching"] == "job 2 · in <#555>\nall jobs of `bob` · by DM · warns at 90 %")
         #expect(fields["Alerts that did not reach you"]?.contains("not delivered: Discord refused") == true)
         #expect(fields["Alerts that did not reach you"]?.contains("50007") == true)
+        #expect(fields["Alerts that did not reach you"]?.contains("elsewhere") == false)
 
         #expect(try await run("unwatch", [("job", "2")], on: database).text == "Stopped watching 2.")
         #expect(

@@ -223,10 +223,10 @@ struct JobEndAlertTests {
         try cluster.step()
         _ = try await poller.pollOnce()
         #expect(fake.messages.isEmpty)
-        let bob = try await database.run { try $0.undeliveredAlerts(discordUser: "1001") }
+        let bob = try await database.run { try $0.undeliveredAlerts(cluster: "lab", discordUser: "1001") }
         #expect(bob.count == 1 && bob[0].failedAt != nil)
         #expect(bob.first?.lastError?.contains("50007") == true, "\(bob)")
-        let alice = try await database.run { try $0.undeliveredAlerts(discordUser: "2002") }
+        let alice = try await database.run { try $0.undeliveredAlerts(cluster: "lab", discordUser: "2002") }
         #expect(alice.first?.lastError?.contains("10003") == true, "\(alice)")
         let summary = try await database.run { try $0.outboxSummary(cluster: "lab") }
         #expect(summary.line?.hasPrefix("Alerts: 0 sent, 2 refused by Discord (last error: ") == true, "\(summary)")

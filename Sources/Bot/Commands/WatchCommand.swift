@@ -1,3 +1,4 @@
+import Alerts
 import Discord
 import Foundation
 import SlurmKit
@@ -59,9 +60,10 @@ struct WatchCommand: SlashCommand {
     /// "job 42 (`train`, running 1:02:03 on n1)", or an array's summary.
     static func describe(_ job: Job, now: Int64) -> String {
         if let array = job.arrayJobID {
-            return "array \(array) (`\(JobText.plain(job.name))`): all its tasks, in one message when the last ends"
+            return
+                "array \(array) (`\(UserText.plain(job.name, 60))`): all its tasks, in one message when the last ends"
         }
-        var text = "job \(job.displayID) (`\(JobText.plain(job.name))`, \(job.state.plainWords)"
+        var text = "job \(job.displayID) (`\(UserText.plain(job.name, 60))`, \(job.state.plainWords)"
         if let start = job.startTime, job.state.holdsResources {
             text += " for \(SlurmDuration.format(Int(max(0, now - start))))"
             if let nodes = job.nodeList, !nodes.isEmpty { text += " on \(nodes)" }
@@ -79,13 +81,5 @@ struct WatchCommand: SlashCommand {
         if let code = record.exitCode { text += " (exit \(code))" }
         if let at = record.endedAt ?? record.job.endTime { text += ", \(ClusterScope.clock(at, timeZone))" }
         return text + "."
-    }
-}
-
-/// Job names are user text: no backticks or line breaks inside a code span, and not too long.
-enum JobText {
-    static func plain(_ name: String, _ limit: Int = 60) -> String {
-        let cleaned = String(name.map { $0 == "`" || $0.isNewline ? " " : $0 })
-        return cleaned.count > limit ? String(cleaned.prefix(limit - 1)) + "…" : cleaned
     }
 }

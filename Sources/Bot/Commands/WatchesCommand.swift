@@ -13,7 +13,7 @@ struct WatchesCommand: SlashCommand {
         let timeZone = context.timeZone
         return await context.withCluster { connection, scope in
             let watches = try connection.watches(cluster: scope.cluster, discordUser: person)
-            let undelivered = try connection.undeliveredAlerts(discordUser: person)
+            let undelivered = try connection.undeliveredAlerts(cluster: scope.cluster, discordUser: person)
             var fields: [Embed.Field] = []
             if !watches.isEmpty {
                 let lines = watches.map { watch in
