@@ -66,6 +66,11 @@ public struct Reply: Sendable {
 
     /// A problem for the user: short, ephemeral, with no internal detail (that goes to the log).
     public static func problem(_ text: String) -> Reply {
+        forAsker(text)
+    }
+
+    /// A short text only the asker sees (a confirmation, say).
+    public static func forAsker(_ text: String) -> Reply {
         Reply(message: MessagePayload(content: text), ephemeral: true)
     }
 

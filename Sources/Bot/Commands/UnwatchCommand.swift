@@ -27,7 +27,7 @@ struct UnwatchCommand: SlashCommand {
                     subject.map { "You were not watching \($0) on cluster \(scope.cluster)." }
                         ?? "You have no watches on cluster \(scope.cluster).")
             }
-            return .problem(
+            return .forAsker(
                 subject.map { "Stopped watching \($0)." }
                     ?? "Stopped all \(counted(removed, "watch")) of yours on cluster \(scope.cluster).")
         }

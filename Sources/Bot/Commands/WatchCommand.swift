@@ -30,7 +30,7 @@ struct WatchCommand: SlashCommand {
         let (now, timeZone) = (context.now, context.timeZone)
         return await context.withCluster { connection, scope in
             let subject: String
-            var about: String
+            let about: String
             if let job {
                 guard let record = try connection.job(cluster: scope.cluster, id: job) else {
                     throw Refusal(
@@ -53,7 +53,7 @@ struct WatchCommand: SlashCommand {
             if warn { text += ", and when \(job == nil ? "a job" : "it") has used 90 % of its time limit" }
             text += "."
             if notify == .dm { text += " (Direct messages from this server's members must be allowed.)" }
-            return .problem(text)
+            return .forAsker(text)
         }
     }
 
