@@ -43,23 +43,27 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "HTTP request failed: \(message) (curl \(code))" }
 }
 
-/// HTTP over libcurl's easy interface: one handle per request, driven on a GCD thread (never the cooperative
-/// pool); http and https only, no redirects followed, no signals.
+/// HTTP over libcurl's easy interface, driven on a GCD thread (never the cooperative pool); http and https only,
+/// no redirects followed, no signals. Copies share their idle handles, and so their open connections.
 public struct HTTPClient: Sendable {
     public let userAgent: String
+    private let pool: HandlePool
 
-    public init(userAgent: String) {
+    /// `idleHandles`: how many handles (each with its open connections) wait for the next request.
+    public init(userAgent: String, idleHandles: Int = 4) {
         CurlLibrary.initialize()
         self.userAgent = userAgent
+        self.pool = HandlePool(capacity: idleHandles)
     }
 
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let userAgent = self.userAgent
+        let pool = self.pool
         let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(
                     returning: Result { () throws(HTTPClientError) in
-                        try EasyTransfer.perform(request, userAgent: userAgent)
+                        try EasyTransfer.perform(request, userAgent: userAgent, pool: pool)
                     })
             }
         }
@@ -67,26 +71,27 @@ public struct HTTPClient: Sendable {
     }
 }
 
-/// One libcurl easy handle for one request; freed when the transfer is done.
+/// One request on a pooled easy handle, which goes back to the pool when the transfer is done.
 private final class EasyTransfer {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var body: [UInt8] = []
     private var responseHeaders: [String: String] = [:]
 
-    private init?() {
-        guard let handle = curl_easy_init() else { return nil }
+    private init(handle: UnsafeMutableRawPointer) {
         self.handle = handle
     }
 
     deinit {
         curl_slist_free_all(headerList)
-        curl_easy_cleanup(handle)
     }
 
-    static func perform(_ request: HTTPClientRequest, userAgent: String) throws(HTTPClientError) -> HTTPClientResponse {
-        guard let transfer = EasyTransfer() else { throw HTTPClientError(code: -1, message: "curl_easy_init failed") }
-        return try transfer.run(request, userAgent: userAgent)
+    static func perform(
+        _ request: HTTPClientRequest, userAgent: String, pool: HandlePool
+    ) throws(HTTPClientError) -> HTTPClientResponse {
+        guard let handle = pool.take() else { throw HTTPClientError(code: -1, message: "curl_easy_init failed") }
+        defer { pool.giveBack(handle) }
+        return try EasyTransfer(handle: handle.pointer).run(request, userAgent: userAgent)
     }
 
     private func run(_ request: HTTPClientRequest, userAgent: String) throws(HTTPClientError) -> HTTPClientResponse {

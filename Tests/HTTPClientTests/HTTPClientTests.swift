@@ -47,6 +47,37 @@ struct HTTPClientTests {
         await server.shutdown()
     }
 
+    @Test("requests one after another share one connection; one the server closed while idle is replaced unnoticed")
+    func connectionReuse() async throws {
+        let client = HTTPClient(userAgent: "t")
+        let server = try HTTPServer(
+            configuration: .init(host: "127.0.0.1", port: 0, idleTimeout: .milliseconds(300)),
+            responder: EchoResponder(), logger: Logger(label: "t"))
+        for index in 0..<20 {
+            let response = try await client.execute(
+                HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/echo", body: [UInt8(index)]))
+            #expect(response.status == 200 && response.body == [UInt8(index)])
+        }
+        #expect(server.statistics.connectionsAccepted == 1)
+        // The server drops the idle connection; the next request opens another, with no error.
+        try await Task.sleep(for: .milliseconds(900))
+        let late = try await client.execute(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/"))
+        #expect(late.status == 200)
+        #expect(server.statistics.connectionsAccepted == 2)
+        // More requests at once than idle handles are kept: each gets its own handle, and all succeed.
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    try await client.execute(
+                        HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/")
+                    ).status
+                }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        await server.shutdown()
+    }
+
     @Test("no answer in time, nothing listening, a scheme other than http(s): errors, not hangs")
     func failures() async throws {
         let server = try HTTPServer(
