@@ -30,6 +30,8 @@ let package = Package(
         // Linux headers Glibc's module leaves out (epoll); no library to link.
         .systemLibrary(name: "CLinux"),
 
+        // Threads of our own for blocking work, so it never holds the threads Swift's tasks run on.
+        .target(name: "Threads"),
         // Pure: models and parsers for what Slurm prints. No I/O, no C.
         .target(name: "SlurmKit"),
         // Pure: a deterministic cluster that prints what the real commands print.
@@ -39,13 +41,14 @@ let package = Package(
         // Pure: plain-text views of stored cluster state.
         .target(name: "Reports", dependencies: ["SlurmKit"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
-        .target(name: "HTTPServer", dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "HTTPServer", dependencies: ["CLinux", "Threads", .product(name: "Logging", package: "swift-log")]),
         // An HTTP client on libcurl, for Discord's REST API.
-        .target(name: "HTTPClient", dependencies: ["CCurl"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Threads"]),
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
-        .target(name: "Charts", dependencies: ["CCairo", "CZlib"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CZlib", "Threads"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",
@@ -55,13 +58,14 @@ let package = Package(
             ]
         ),
         // SQLite history of the cluster.
-        .target(name: "Store", dependencies: ["CSQLite", "SlurmKit"]),
+        .target(name: "Store", dependencies: ["CSQLite", "SlurmKit", "Threads"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
         // files, the simulated cluster.
         .target(
             name: "Remote",
             dependencies: [
-                "CSSH2", "KnownHosts", "SlurmKit", "Simulation", .product(name: "Logging", package: "swift-log"),
+                "CSSH2", "KnownHosts", "SlurmKit", "Simulation", "Threads",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
@@ -101,13 +105,14 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "CSodium", "FixtureSupport",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "Charts", "CSodium",
+                "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/Sources"
         ),
 
-        .target(name: "FixtureSupport", path: "Tests/FixtureSupport"),
+        .target(name: "FixtureSupport", dependencies: ["Threads"], path: "Tests/FixtureSupport"),
         // Test support: Discord's REST API faked on loopback, checking requests as Discord documents them.
         .target(
             name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
@@ -126,7 +131,8 @@ let package = Package(
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),
         .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport"]),
+        .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport", "Threads"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),

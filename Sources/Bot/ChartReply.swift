@@ -11,7 +11,7 @@ extension CommandContext {
         return hours
     }
 
-    /// Reads a chart and its embed for the resolved cluster, then draws the chart on a GCD thread and attaches it
+    /// Reads a chart and its embed for the resolved cluster, then draws the chart on a chart thread and attaches it
     /// as `filename` (the embed shows `attachment://filename`), its title as the alt text.
     func chartReply<Chart: PNGChart>(
         filename: String, _ read: @escaping @Sendable (Connection, ClusterScope) throws -> (Chart, Embed)

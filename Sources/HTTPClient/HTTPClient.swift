@@ -1,6 +1,6 @@
 internal import CCurl
-import Dispatch
 import Foundation
+import Threads
 
 /// An HTTP request to send: method, absolute URL, fields and body.
 public struct HTTPClientRequest: Sendable {
@@ -43,8 +43,8 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "HTTP request failed: \(message) (curl \(code))" }
 }
 
-/// HTTP over libcurl's easy interface, driven on a GCD thread (never the cooperative pool); http and https only,
-/// no redirects followed, no signals. Copies share their idle handles, and so their open connections.
+/// HTTP over libcurl's easy interface, each transfer on a thread of its own (never the cooperative pool, nor GCD's
+/// global queues, which share its threads on Linux); http and https only, no redirects followed, no signals. Copies share their idle handles, and so their open connections.
 public struct HTTPClient: Sendable {
     public let userAgent: String
     private let pool: HandlePool
@@ -59,15 +59,9 @@ public struct HTTPClient: Sendable {
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let userAgent = self.userAgent
         let pool = self.pool
-        let result: Result<HTTPClientResponse, HTTPClientError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(
-                    returning: Result { () throws(HTTPClientError) in
-                        try EasyTransfer.perform(request, userAgent: userAgent, pool: pool)
-                    })
-            }
+        return try await onOwnThread(name: "slurmbot-http-client") { () throws(HTTPClientError) in
+            try EasyTransfer.perform(request, userAgent: userAgent, pool: pool)
         }
-        return try result.get()
     }
 }
 

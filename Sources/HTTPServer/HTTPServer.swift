@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 public import Logging
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
     import Glibc
@@ -62,12 +63,9 @@ public final class HTTPServer: Sendable {
     /// Returns once the loop has ended (after `shutdown`).
     public func waitUntilStopped() async {
         let finished = shared.finished
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                finished.wait()
-                finished.signal()
-                continuation.resume()
-            }
+        await onOwnThread(name: "slurmbot-http-wait") {
+            finished.wait()
+            finished.signal()
         }
     }
 

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// The child gets its own process group, so a timeout stops the shell and everything it started (a hung
 /// `scontrol` included). Both pipes are drained together with `poll(2)`, so tens of MB of output neither
-/// deadlock nor copy quadratically. The blocking loop runs on a GCD thread, never on the cooperative pool.
+/// deadlock nor copy quadratically. The blocking loop runs on a thread of its own, never on the cooperative pool.
 public struct LocalRunner: CommandRunner {
     public let sourceDescription = "local"
     /// The child's environment; the poller's own when nil.

@@ -1,15 +1,9 @@
-import Dispatch
+import Threads
 
-/// Runs blocking or long work on a GCD thread and waits for it without holding a cooperative-pool thread.
-///
-/// The pool has as many threads as cores (two here); file reads, process pipes and big simulations stay off it.
+/// Runs blocking or long work (an SSH command, a child process, a big simulation) on a thread of its own and
+/// waits for it without holding one of the threads Swift's tasks run on.
 func offPool<T: Sendable, Failure: Error>(_ body: @escaping @Sendable () throws(Failure) -> T) async throws(Failure)
     -> T
 {
-    let result: Result<T, Failure> = await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(returning: Result { () throws(Failure) in try body() })
-        }
-    }
-    return try result.get()
+    try await onOwnThread(name: "slurmbot-remote", body)
 }

@@ -2,7 +2,7 @@ internal import CSQLite
 
 /// One SQLite connection, tuned for one writer and many readers: WAL, a busy timeout, foreign keys on.
 ///
-/// Not `Sendable`: a connection belongs to one thread at a time. `Database` confines it to a serial queue.
+/// Not `Sendable`: a connection belongs to one thread at a time. `Database` confines it to a thread of its own.
 public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import Threads
 
 #if canImport(Glibc)
     import Glibc
@@ -118,9 +119,7 @@ final class RawClient: Sendable {
     }
 
     private func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-        }
+        try await onOwnThread(name: "raw-client") { () throws(any Error) in try body() }
     }
 
     private func parse() throws -> Response? {
