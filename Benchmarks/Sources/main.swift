@@ -7,6 +7,7 @@
 //   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
 //                 Caddy) beside libsodium's raw verify rate
 //   charts        /history and /heatmap for 100, 1,000 and 10,000 nodes over a day, beside pandas + matplotlib
+//   blocking      how late Swift tasks wake while charts are drawn beside them, on GCD's queues and on ours
 //   ssh-poll      one poll through the bastion on loopback (the lab, scripts/lab) and a 10,000-node output
 //                 printed on the head, beside OpenSSH's ssh -J running the same command (needs root)
 import Foundation
@@ -209,6 +210,7 @@ case "storage-day": try storageDay()
 case "ssh-poll": try await sshPoll()
 case "endpoint": try await endpointBenchmark()
 case "charts": try await chartsBenchmark()
+case "blocking": try await blockingBenchmark()
 case "charts-profile":
     // For profilers: a day of --nodes nodes, then each chart (or --chart NAME) drawn three hundred times.
     let directory = scratch()
@@ -249,10 +251,11 @@ case "all":
     try storageDay()
     try await endpointBenchmark()
     try await chartsBenchmark()
+    try await blockingBenchmark()
     if getuid() == 0 { try await sshPoll() } else { print("ssh-poll skipped: the lab needs root") }
 default:
     print(
-        "usage: slurmbot-bench [parse-store|storage-day|endpoint|charts|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]"
+        "usage: slurmbot-bench [parse-store|storage-day|endpoint|charts|blocking|ssh-poll|all] [--nodes N] [--jobs N] [--hours H] [--seconds S]"
     )
     exit(2)
 }
