@@ -13,6 +13,8 @@ public final class Spawned: Sendable {
     private let output = Mutex<[UInt8]>([])
     private let errors = Mutex<[UInt8]>([])
     private let status = Mutex<Int32?>(nil)
+    /// Set once both pipes reached end of file: everything the process wrote has been read.
+    private let drained = Mutex(false)
 
     /// Starts `executable` with `arguments` and exactly `environment`; stdin is /dev/null.
     public init(_ executable: String, _ arguments: [String] = [], environment: [String: String]) throws {
@@ -62,6 +64,7 @@ public final class Spawned: Sendable {
                     }
                 }
             }
+            self.drained.withLock { $0 = true }
         }.start()
     }
 
@@ -94,11 +97,12 @@ public final class Spawned: Sendable {
         return code
     }
 
-    /// Waits up to `timeout` for the process to end; nil if it is still running.
+    /// Waits up to `timeout` for the process to end and for the last of its output to be read (its final words
+    /// may still be in the pipe when it exits); nil if it is still running.
     public func wait(timeout: Duration = .seconds(10)) async -> Int32? {
         let limit = ContinuousClock.now + timeout
         while ContinuousClock.now < limit {
-            if let code = exitStatus { return code }
+            if let code = exitStatus, drained.withLock({ $0 }) { return code }
             try? await Task.sleep(for: .milliseconds(20))
         }
         return exitStatus
