@@ -44,7 +44,8 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// HTTP over libcurl's easy interface, each transfer on a thread of its own (never the cooperative pool, nor GCD's
-/// global queues, which share its threads on Linux); http and https only, no redirects followed, no signals. Copies share their idle handles, and so their open connections.
+/// global queues, which share its threads on Linux); http and https only, no redirects followed, no signals.
+/// Copies share their idle handles, and so their open connections.
 public struct HTTPClient: Sendable {
     public let userAgent: String
     private let pool: HandlePool

@@ -6,8 +6,8 @@ public import Logging
 /// One connection and one exec per poll. Host keys are checked against known_hosts on both hops before any
 /// credential is sent. Reaching the head node is retried with a doubling pause when the network fails (never for a
 /// refused login or host key); once the command has started nothing is retried, and a cut-off output is an error.
-/// No step outlives the deadline. All libssh2 work runs on a thread of its own per run (and the bastion's on another),
-/// never on Swift's cooperative pool or GCD's global queues.
+/// No step outlives the deadline. All libssh2 work runs on a thread of its own per run (and the bastion's on
+/// another), never on Swift's cooperative pool or GCD's global queues.
 public struct SSHRunner: CommandRunner {
     public let head: SSHEndpoint
     public let bastion: SSHEndpoint?

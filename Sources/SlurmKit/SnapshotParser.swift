@@ -59,8 +59,9 @@ public enum SnapshotParser {
         let partitionText = try required(.partitions)
         let jobText = try required(.jobs)
         // Nodes and jobs are the two big sections and independent: parse them on two threads (the caller's and
-        // a GCD worker, for about 0.1 s at 10,000 nodes; only the poller parses). Each gets its own copy of its text: slices of one shared string would make
-        // both threads retain and release the same object for every line.
+        // a GCD worker, for about 0.1 s at 10,000 nodes; only the poller parses). Each gets its own copy of its
+        // text: slices of one shared string would make both threads retain and release the same object for every
+        // line.
         let (nodes, jobResult) = parseInParallel(
             { NodeParser.parse(String(nodeText), clock: clock) }, { JobParser.parse(String(jobText), clock: clock) })
         if nodes.isEmpty {

@@ -4,8 +4,8 @@ import Threads
 ///
 /// Every call hops onto that thread, so blocking SQLite work never runs on Swift's cooperative thread pool (two
 /// threads on this machine: one slow query there would stall the whole server), nor on GCD's global queues,
-/// which share those threads on Linux. Open one per process role; WAL
-/// lets a writer and any number of readers in other processes work at once.
+/// which share those threads on Linux. Open one per process role; WAL lets a writer and any number of readers in
+/// other processes work at once.
 public final class Database: Sendable {
     public let path: String
     private let thread: WorkerPool

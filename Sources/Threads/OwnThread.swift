@@ -9,12 +9,10 @@ public func onOwnThread<T: Sendable, Failure: Error>(
     name: String, _ body: @escaping @Sendable () throws(Failure) -> T
 ) async throws(Failure) -> T {
     let result: Result<T, Failure> = await withCheckedContinuation { continuation in
-        let thread = Thread {
+        Thread {
             nameCurrentThread(name)
             continuation.resume(returning: Result { () throws(Failure) in try body() })
-        }
-        thread.name = name
-        thread.start()
+        }.start()
     }
     return try result.get()
 }

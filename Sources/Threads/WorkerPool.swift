@@ -20,12 +20,10 @@ public final class WorkerPool: Sendable {
         self.threads = threads
         for index in 0..<threads {
             let threadName = threads == 1 ? name : "\(name)-\(index + 1)"
-            let thread = Thread {
+            Thread {
                 nameCurrentThread(threadName)
                 queue.work()
-            }
-            thread.name = threadName
-            thread.start()
+            }.start()
         }
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 import Threads
 
@@ -73,12 +74,11 @@ struct ThreadsTests {
 
 /// Collects what jobs on other threads report.
 final class Recorder: Sendable {
-    private let lock = NSLock()
-    nonisolated(unsafe) private var recorded: [(Int, String)] = []
+    private let recorded = Mutex<[(Int, String)]>([])
 
     func add(_ value: Int, _ thread: String) {
-        lock.withLock { recorded.append((value, thread)) }
+        recorded.withLock { $0.append((value, thread)) }
     }
 
-    var values: [(Int, String)] { lock.withLock { recorded } }
+    var values: [(Int, String)] { recorded.withLock { $0 } }
 }
