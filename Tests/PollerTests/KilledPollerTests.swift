@@ -27,6 +27,8 @@ struct KilledPollerTests {
         let started = ContinuousClock.now
         #expect(try await poll() == 0)
         // Kills land anywhere from the start to the usual end of a run: startup, the poll, the commit, the sends.
+        // The window is cut in 12 slices, one random instant in each, so the early ones surely land while the
+        // poller runs (purely random instants all fell after the end of the run once in CI).
         let window = max(20, Int((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000))
         var generator = SystemRandomNumberGenerator()
         var killedRunning = 0
@@ -37,7 +39,8 @@ struct KilledPollerTests {
                 100 + index, state: index % 3 == 0 ? "FAILED" : "COMPLETED", exit: index % 3 == 0 ? "1:0" : "0:0")
             try cluster.step()
             let run = try Spawned(binary, ["--quiet"], environment: environment)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...window, using: &generator)))
+            let slice = (window * index / 12)...(window * (index + 1) / 12)
+            try await Task.sleep(for: .milliseconds(Int.random(in: slice, using: &generator)))
             if run.exitStatus == nil { killedRunning += 1 }
             run.kill()
         }
