@@ -106,7 +106,18 @@ extension LabSuite {
                 _ = try await poller.pollOnce()
                 _ = try await user.run("scancel \(cancel)", timeout: .seconds(30))
                 try await Self.admin("scontrol update nodename=n6 state=down reason='lab: simulated hardware failure'")
-                try await Self.admin("scontrol update jobid=\(slow) EndTime=now")
+                // scontrol reads "now" to the second and slurmctld refuses an end before its own now: when a second
+                // ticks over between the two (seen once in CI), ask again.
+                for attempt in 1...5 {
+                    do {
+                        try await Self.admin("scontrol update jobid=\(slow) EndTime=now")
+                        break
+                    } catch let failure as Lab.Failure
+                        where attempt < 5 && failure.description.contains("Invalid time specified")
+                    {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
                 let final: Set<String> = [
                     "COMPLETED", "FAILED", "OUT_OF_MEMORY", "CANCELLED", "TIMEOUT", "NODE_FAIL",
                 ]
