@@ -48,7 +48,7 @@ let package = Package(
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
-        .target(name: "Charts", dependencies: ["CCairo", "CZlib", "Threads"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CZlib", "SlurmKit", "Threads"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",

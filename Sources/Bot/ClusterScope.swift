@@ -1,4 +1,3 @@
-import Charts
 import Discord
 import Foundation
 import Reports
@@ -34,7 +33,7 @@ struct ClusterScope {
         guard let snapshotAt else { return "cluster \(cluster) · no successful poll yet" }
         let report = StatusReport(
             cluster: cluster, now: now, timeZone: timeZone, snapshotTime: snapshotAt, latestPoll: nil,
-            failuresSinceSuccess: 0, usage: [], partitions: [], nodes: [], jobs: [])
+            failuresSinceSuccess: 0, usage: [], partitions: [], nodes: [], waitingByReason: [:])
         var text = "cluster \(cluster) · data as of \(Self.clock(snapshotAt, timeZone)) (\(report.ago(snapshotAt)))"
         if now - snapshotAt > 900 { text += " · STALE" }
         if let poll = latestPoll, !poll.ok {
@@ -63,10 +62,7 @@ struct ClusterScope {
     /// "Wed 14:05 UTC": the weekday, the time, and the zone's abbreviation at that moment (CET or CEST).
     static func clock(_ time: Int64, _ timeZone: TimeZone) -> String {
         let wall = WallClock(time, timeZone: timeZone)
-        let zone =
-            ["GMT", "UTC", "Etc/UTC"].contains(timeZone.identifier)
-            ? "UTC" : (timeZone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(time))) ?? "")
-        return "\(wall.weekday) \(wall.hoursMinutes) \(zone)"
+        return "\(wall.weekday) \(wall.hoursMinutes) \(WallClock.zoneName(timeZone, at: time))"
     }
 }
 

@@ -42,8 +42,6 @@ public enum StatusLoader {
         var partitions = try connection.currentPartitions(cluster: cluster)
         var usage = try connection.latestUsage(cluster: cluster)
         var nodes = try connection.currentNodes(cluster: cluster)
-        var jobs = try connection.jobs(cluster: cluster, filter: JobFilter(partition: partition, limit: 1_000_000)).map(
-            \.job)
         if let partition {
             guard partitions.contains(where: { $0.name == partition }) else {
                 return .unknownPartition(partition, known: partitions.map(\.name))
@@ -51,7 +49,6 @@ public enum StatusLoader {
             partitions = partitions.filter { $0.name == partition }
             usage = usage.filter { $0.partition == partition }
             nodes = nodes.filter { $0.partitions.contains(partition) }
-            jobs = jobs.filter { $0.partition == partition }
         }
         return .report(
             StatusReport(
@@ -59,6 +56,7 @@ public enum StatusLoader {
                 snapshotTime: success?.snapshotAt,
                 latestPoll: latest.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
                 failuresSinceSuccess: try connection.failuresSinceLastSuccess(cluster: cluster).count, usage: usage,
-                partitions: partitions, nodes: nodes, jobs: jobs))
+                partitions: partitions, nodes: nodes,
+                waitingByReason: try connection.waitingJobsByReason(cluster: cluster, partition: partition)))
     }
 }

@@ -28,14 +28,15 @@ public struct StatusReport: Sendable {
     public var usage: [PartitionUsage]
     public var partitions: [Partition]
     public var nodes: [Node]
-    public var jobs: [Job]
+    /// Jobs waiting to start, by Slurm's reason code (`Priority`, `Resources`…).
+    public var waitingByReason: [String: Int]
     /// A poll older than this many seconds is called stale.
     public var staleAfter: Int64
 
     public init(
         cluster: String, now: Int64, timeZone: TimeZone, slurmVersion: String? = nil, snapshotTime: Int64?,
         latestPoll: Poll?, failuresSinceSuccess: Int, usage: [PartitionUsage], partitions: [Partition],
-        nodes: [Node], jobs: [Job], staleAfter: Int64 = 900
+        nodes: [Node], waitingByReason: [String: Int], staleAfter: Int64 = 900
     ) {
         self.cluster = cluster
         self.now = now
@@ -47,7 +48,7 @@ public struct StatusReport: Sendable {
         self.usage = usage
         self.partitions = partitions
         self.nodes = nodes
-        self.jobs = jobs
+        self.waitingByReason = waitingByReason
         self.staleAfter = staleAfter
     }
 
@@ -160,33 +161,25 @@ public struct StatusReport: Sendable {
     }
 
     private func pendingSummary() -> [String] {
-        let pending = jobs.filter(\.state.isPending)
-        guard !pending.isEmpty else { return ["No jobs waiting."] }
+        let total = waitingByReason.values.reduce(0, +)
+        guard total > 0 else { return ["No jobs waiting."] }
         var counts: [String: Int] = [:]
-        for job in pending { counts[JobReason.words(for: job.reason.code), default: 0] += 1 }
+        for (code, count) in waitingByReason { counts[JobReason.words(for: code), default: 0] += count }
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return ["\(pending.count) \(pending.count == 1 ? "job" : "jobs") waiting:"]
+        return ["\(total) \(total == 1 ? "job" : "jobs") waiting:"]
             + ranked.map { "  \($0.value)  \($0.key)" }
     }
 
-    /// The zone as people call it. Foundation turns "UTC" into the identifier "GMT" (same offset); London keeps GMT.
+    /// "2026-11-24 19:41 UTC"
     private func clockTime(_ time: Int64) -> String {
-        let zone =
-            ["GMT", "UTC", "Etc/UTC", "Etc/GMT", "Universal", "Zulu"].contains(timeZone.identifier)
-            ? "UTC" : format(time, "zzz")
-        return format(time, "yyyy-MM-dd HH:mm") + " " + zone
+        let wall = WallClock(time, timeZone: timeZone)
+        return wall.isoDate + " " + wall.hoursMinutes + " " + WallClock.zoneName(timeZone, at: time)
     }
 
+    /// "Tue 14:30"
     private func dayTime(_ time: Int64) -> String {
-        format(time, "EEE HH:mm")
-    }
-
-    private func format(_ time: Int64, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = pattern
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(time)))
+        let wall = WallClock(time, timeZone: timeZone)
+        return wall.weekday + " " + wall.hoursMinutes
     }
 
     /// "just now", "4 min ago", "3 h 5 min ago", "2 days ago".

@@ -31,7 +31,11 @@ public struct JobState: RawRepresentable, Sendable, Hashable, CustomStringConver
         JobState.finalStates.contains(rawValue)
     }
 
-    public var isPending: Bool { self == .pending || rawValue == "REQUEUE_HOLD" || rawValue == "REQUEUE_FED" }
+    public var isPending: Bool { Self.waiting.contains(self) }
+    /// The states of a job waiting to start.
+    public static let waiting = [
+        JobState.pending, JobState(rawValue: "REQUEUE_HOLD"), JobState(rawValue: "REQUEUE_FED"),
+    ]
     /// Holding resources now (running, suspended, finishing, starting up).
     public var holdsResources: Bool {
         [JobState.running, .suspended, .completing, .configuring].contains(self) || rawValue == "STAGE_OUT"

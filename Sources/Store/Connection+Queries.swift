@@ -233,6 +233,24 @@ extension Connection {
         ).query(values, Self.jobRecord)
     }
 
+    /// How many listed jobs wait, by Slurm's reason code: what `/status` says of the queue, counted in SQL rather
+    /// than by reading every job (a big cluster lists tens of thousands).
+    public func waitingJobsByReason(cluster: String, partition: String? = nil) throws -> [String: Int] {
+        var values: [SQLValue] = [.text(cluster)] + JobState.waiting.map { .text($0.rawValue) }
+        var sql =
+            "SELECT reason, COUNT(*) FROM jobs WHERE cluster = ? AND gone_at IS NULL AND state IN "
+            + "(\(JobState.waiting.map { _ in "?" }.joined(separator: ",")))"
+        if let partition {
+            sql += " AND partition = ?"
+            values.append(.text(partition))
+        }
+        var counts: [String: Int] = [:]
+        for (reason, count) in try statement(sql + " GROUP BY reason").query(values, { ($0.text(0), $0.int(1)) }) {
+            counts[JobReason(parsing: reason).code, default: 0] += count
+        }
+        return counts
+    }
+
     /// The names of the nodes in the latest snapshot, for suggestions as people type.
     public func nodeNames(cluster: String) throws -> [String] {
         try statement("SELECT name FROM nodes WHERE cluster = ? AND gone_at IS NULL").query([.text(cluster)]) {

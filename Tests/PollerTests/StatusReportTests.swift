@@ -29,7 +29,8 @@ struct StatusReportTests {
             cluster: "lab", now: 1_800_003_600, timeZone: utc, slurmVersion: "slurm 23.11.4",
             snapshotTime: snapshotTime, latestPoll: latest, failuresSinceSuccess: failures,
             usage: PartitionUsage.compute(snapshot), partitions: snapshot.partitions, nodes: snapshot.nodes,
-            jobs: snapshot.jobs)
+            waitingByReason: Dictionary(grouping: snapshot.jobs.filter(\.state.isPending), by: \.reason.code)
+                .mapValues(\.count))
     }
 
     @Test("a fresh snapshot: table, out-of-service nodes with who and when, free GPUs, pending reasons")

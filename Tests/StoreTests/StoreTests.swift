@@ -88,6 +88,17 @@ struct StoreTests {
             let gpu = try connection.jobs(cluster: "c", filter: JobFilter(partition: "gpu"))
             #expect(gpu.map(\.job.name) == ["train-resnet"] && gpu.first?.job.gpus == 1)
             #expect(try connection.clusters() == ["c"])
+            // Waiting jobs counted in SQL, by reason code: the same as counting the jobs themselves.
+            for partition in [nil, "batch", "debug", "nowhere"] {
+                let listed = try connection.jobs(
+                    cluster: "c", filter: JobFilter(partition: partition, limit: 1_000_000)
+                ).map(\.job).filter(\.state.isPending)
+                let counted = try connection.waitingJobsByReason(cluster: "c", partition: partition)
+                #expect(
+                    counted == Dictionary(grouping: listed, by: \.reason.code).mapValues(\.count),
+                    "\(partition ?? "all")")
+            }
+            #expect(try connection.waitingJobsByReason(cluster: "c").values.reduce(0, +) == 10)
         }
     }
 
