@@ -32,6 +32,8 @@ let package = Package(
 
         // Threads of our own for blocking work, so it never holds the threads Swift's tasks run on.
         .target(name: "Threads"),
+        // Pure: times as a wall clock in a zone shows them, without DateFormatter (charts, embeds, the status).
+        .target(name: "WallTime"),
         // Pure: models and parsers for what Slurm prints. No I/O, no C.
         .target(name: "SlurmKit"),
         // Pure: a deterministic cluster that prints what the real commands print.
@@ -39,7 +41,7 @@ let package = Package(
         // Pure: OpenSSH known_hosts files, host-key fingerprints and verdicts (trust nothing on first sight).
         .target(name: "KnownHosts"),
         // Pure: plain-text views of stored cluster state.
-        .target(name: "Reports", dependencies: ["SlurmKit"]),
+        .target(name: "Reports", dependencies: ["SlurmKit", "WallTime"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
         .target(
             name: "HTTPServer", dependencies: ["CLinux", "Threads", .product(name: "Logging", package: "swift-log")]),
@@ -48,12 +50,12 @@ let package = Package(
         // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
         .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
-        .target(name: "Charts", dependencies: ["CCairo", "CZlib", "SlurmKit", "Threads"]),
+        .target(name: "Charts", dependencies: ["CCairo", "CZlib", "Threads", "WallTime"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",
             dependencies: [
-                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts",
+                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -132,6 +134,7 @@ let package = Package(
         .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
+        .testTarget(name: "WallTimeTests", dependencies: ["WallTime"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport", "Threads"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),

@@ -3,6 +3,7 @@ import Foundation
 import Reports
 import SlurmKit
 import Store
+import WallTime
 
 /// The cluster a command is about, and how fresh the data on it is: every reply says so.
 struct ClusterScope {

@@ -1,5 +1,5 @@
 import Foundation
-import SlurmKit
+import WallTime
 
 /// Where to put time labels: round times in the chart's zone (every 15 min, hour, 3 h, day…), as many as fit.
 enum TimeTicks {

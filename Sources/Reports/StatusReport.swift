@@ -1,5 +1,6 @@
 public import Foundation
 public import SlurmKit
+import WallTime
 
 /// A plain-text status of one cluster, read back from the store: the demo prints it, and it proves the record
 /// holds what `/status` will need.

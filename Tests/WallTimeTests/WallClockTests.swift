@@ -1,5 +1,5 @@
 import Foundation
-import SlurmKit
+import WallTime
 import Testing
 
 @Suite("times as a wall clock in a zone shows them, without DateFormatter")
