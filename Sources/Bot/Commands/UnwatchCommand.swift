@@ -9,10 +9,7 @@ struct UnwatchCommand: SlashCommand {
 
     func run(_ context: CommandContext) async -> Reply {
         let target: WatchTarget
-        switch WatchTarget.parse(context) {
-        case .success(let parsed): target = parsed
-        case .failure(let refusal): return .problem(refusal.message)
-        }
+        do { target = try WatchTarget(context) } catch { return .problem(error.message) }
         let (person, job, user) = (target.person, target.job, target.user)
         return await context.withCluster { connection, scope in
             var subject = job ?? user

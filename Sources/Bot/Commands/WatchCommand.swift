@@ -15,10 +15,7 @@ struct WatchCommand: SlashCommand {
 
     func run(_ context: CommandContext) async -> Reply {
         let target: WatchTarget
-        switch WatchTarget.parse(context) {
-        case .success(let parsed): target = parsed
-        case .failure(let refusal): return .problem(refusal.message)
-        }
+        do { target = try WatchTarget(context) } catch { return .problem(error.message) }
         let (person, job, user) = (target.person, target.job, target.user)
         guard (job == nil) != (user == nil) else {
             return .problem("Give one of job:<id> (a job, or a whole array) or user:<cluster user> (all their jobs).")

@@ -7,21 +7,14 @@ struct WatchTarget {
     var job: String?
     var user: String?
 
-    /// The target, or the problem to answer with.
-    static func parse(_ context: CommandContext) -> Result<WatchTarget, Refusal> {
-        guard let person = context.interaction.invoker?.id else {
-            return .failure(Refusal("Discord did not say who you are."))
-        }
+    /// Reads the target from the command's options; the refusal is what to answer with.
+    init(_ context: CommandContext) throws(Refusal) {
+        guard let person = context.interaction.invoker?.id else { throw Refusal("Discord did not say who you are.") }
         let job = context.string("job")
-        let user: String?
-        do {
-            user = try context.name("user")
-        } catch {
-            return .failure(error)
-        }
+        let user = try context.name("user")
         if let job, !WhyCommand.isJobID(job) {
-            return .failure(Refusal("Give a job id such as 12345, or 12345_7 for an array task."))
+            throw Refusal("Give a job id such as 12345, or 12345_7 for an array task.")
         }
-        return .success(WatchTarget(person: person, job: job, user: user))
+        (self.person, self.job, self.user) = (person, job, user)
     }
 }
