@@ -1,41 +1,22 @@
-/// One client connection, owned by the event loop's thread and touched by nothing else.
+/// One client connection as the event loop holds it: the socket, the bytes still to send, what epoll watches, and
+/// the state machine that decides everything else. Owned by the loop's thread and touched by nothing else.
 final class Connection {
-    enum Phase {
-        /// Waiting for (more of) a request.
-        case reading
-        /// A request is with the responder; reading pauses so pipelined requests wait their turn.
-        case handling
-        /// A response is going out.
-        case writing
-        /// The last response is out and our side is shut; what the client still sends is read and dropped, so
-        /// closing does not reset the connection before the client has read the response.
-        case lingering
-    }
-
-    /// What the current deadline guards, which decides what happens when it passes.
-    enum Wait {
-        case idle, head, body, write, linger, none
-    }
-
     let fd: Int32
     /// Distinguishes this connection from a later one that reuses the descriptor.
     let id: UInt64
-    var parser: HTTPRequestParser
-    var phase = Phase.reading
+    var machine: ConnectionStateMachine
     var output: [UInt8] = []
     var written = 0
-    var closeAfterWrite = false
-    var requestKeepsAlive = true
-    var requestIsHead = false
-    var wait = Wait.idle
-    var deadline: ContinuousClock.Instant
     var watchingRead = true
     var watchingWrite = false
+    /// The responder working on this connection's request, cancelled if the client leaves first.
+    var responder: Task<Void, Never>?
+    /// The idle spell last put in the loop's eviction queue.
+    var queuedIdleSince: ContinuousClock.Instant?
 
-    init(fd: Int32, id: UInt64, limits: HTTPRequestParser.Limits, idleUntil deadline: ContinuousClock.Instant) {
+    init(fd: Int32, id: UInt64, machine: ConnectionStateMachine) {
         self.fd = fd
         self.id = id
-        self.parser = HTTPRequestParser(limits: limits)
-        self.deadline = deadline
+        self.machine = machine
     }
 }

@@ -46,8 +46,11 @@ final class LoopShared: Sendable {
 
 /// The server's one I/O thread: an `epoll` loop over the listening socket, every connection and a wake-up pipe.
 ///
-/// Sockets are non-blocking and only this thread reads, writes, accepts or closes them; responders run as tasks
-/// and hand their responses back through `LoopShared`. Blocking never happens on Swift's cooperative pool.
+/// Sockets are non-blocking and only this thread reads, writes, accepts or closes them. What to do with each
+/// connection is decided by its `ConnectionStateMachine`; the loop reports events to it and carries out the actions
+/// it returns. Responders run as tasks and hand their responses back through `LoopShared`. Each readiness event
+/// reads at most `readBudget` bytes from a connection (epoll is level-triggered, so the rest comes on the next turn,
+/// after every other ready connection has had its turn), and parsing is linear, so no client holds the loop long.
 final class EventLoop {
     private let configuration: HTTPServerConfiguration
     private let responder: any HTTPResponder
@@ -57,9 +60,14 @@ final class EventLoop {
     private var listener: Int32
     private var connections: [Int32: Connection] = [:]
     private var nextID: UInt64 = 0
+    private var requestsInFlight = 0
     private var date = HTTPDate()
-    private var buffer = [UInt8](repeating: 0, count: 65_536)
+    private var buffer: [UInt8]
     private var acceptPausedUntil: ContinuousClock.Instant?
+    /// Connections in the order they became idle, for eviction at the cap: (descriptor, id, since when). An entry
+    /// whose connection has since closed or done something else is stale and skipped when reached.
+    private var idleQueue: [(fd: Int32, id: UInt64, since: ContinuousClock.Instant)] = []
+    private var idleHead = 0
 
     init(
         listener: Int32, configuration: HTTPServerConfiguration, responder: any HTTPResponder, logger: Logger,
@@ -70,6 +78,7 @@ final class EventLoop {
         self.responder = responder
         self.logger = logger
         self.shared = shared
+        buffer = [UInt8](repeating: 0, count: max(1024, configuration.readBudget))
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epoll >= 0 else { throw HTTPServerError(description: "epoll: \(String(cString: strerror(errno)))") }
         register(listener, events: EPOLLIN.rawValue)
@@ -103,7 +112,7 @@ final class EventLoop {
                     acceptAll()
                 } else if fd == shared.wakeRead {
                     drainWake()
-                    deliverCompletions(stopping: control.stopping)
+                    deliverCompletions()
                 } else if let connection = connections[fd] {
                     handle(connection, mask)
                 }
@@ -113,7 +122,7 @@ final class EventLoop {
                 lastSweep = ContinuousClock.now
             }
         }
-        for connection in Array(connections.values) { close(connection) }
+        for connection in Array(connections.values) { carryOut(connection.machine.peerGone(), on: connection) }
         stopAccepting()
         Glibc.close(epoll)
         shared.finished.signal()
@@ -126,18 +135,13 @@ final class EventLoop {
             Glibc.close(listener)
             listener = -1
         }
-        for connection in Array(connections.values) {
-            switch connection.phase {
-            case .reading where connection.parser.isIdle && connection.output.isEmpty: close(connection)
-            default: connection.closeAfterWrite = true
-            }
-        }
+        for connection in Array(connections.values) { carryOut(connection.machine.stop(), on: connection) }
     }
 
     // MARK: - Accepting
 
     private func acceptAll() {
-        while true {
+        while listener >= 0 {
             let fd = accept(listener, nil, nil)
             guard fd >= 0 else {
                 if errno == EMFILE || errno == ENFILE {
@@ -151,7 +155,7 @@ final class EventLoop {
             _ = fcntl(fd, F_SETFL, O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             shared.statistics.withLock { $0.connectionsAccepted += 1 }
-            guard connections.count < configuration.maxConnections else {
+            guard connections.count < configuration.maxConnections || evictOldestIdle() else {
                 var bytes = HTTPResponse.text(.serviceUnavailable, "too many connections; try again shortly")
                     .serialized(keepAlive: false, date: date.now())
                 _ = send(fd, &bytes, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
@@ -162,149 +166,172 @@ final class EventLoop {
             var on: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             nextID += 1
-            let connection = Connection(
-                fd: fd, id: nextID, limits: configuration.limits, idleUntil: .now + configuration.idleTimeout)
+            let machine = ConnectionStateMachine(
+                limits: configuration.limits, timeouts: configuration.timeouts, now: .now)
+            let connection = Connection(fd: fd, id: nextID, machine: machine)
             connections[fd] = connection
+            noteIdleness(connection)
             shared.statistics.withLock { $0.connectionsOpen = connections.count }
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        }
+    }
+
+    /// Makes room at the cap by closing the connection that has waited longest with no request in hand (a socket
+    /// that never spoke, or a kept-alive one): holding sockets open then costs an attacker their place, not
+    /// Discord's. Amortized constant time: the queue is in idleness order, and stale entries are dropped as met.
+    private func evictOldestIdle() -> Bool {
+        defer { compactIdleQueue() }
+        while idleHead < idleQueue.count {
+            let entry = idleQueue[idleHead]
+            idleHead += 1
+            guard let connection = connections[entry.fd], connection.id == entry.id,
+                connection.machine.idleSince == entry.since
+            else { continue }
+            close(connection)
+            shared.statistics.withLock { $0.connectionsEvicted += 1 }
+            return true
+        }
+        return false
+    }
+
+    /// Queues a connection that has just become idle (once per idle spell).
+    private func noteIdleness(_ connection: Connection) {
+        guard isOpen(connection), let since = connection.machine.idleSince, since != connection.queuedIdleSince
+        else { return }
+        connection.queuedIdleSince = since
+        idleQueue.append((connection.fd, connection.id, since))
+        if idleQueue.count - idleHead > 2 * connections.count + 1024 { compactIdleQueue(force: true) }
+    }
+
+    /// Drops the consumed front, and with `force` every stale entry, so the queue stays proportional to the
+    /// connections open however often they go idle.
+    private func compactIdleQueue(force: Bool = false) {
+        if force {
+            idleQueue = idleQueue[idleHead...].filter { entry in
+                guard let connection = connections[entry.fd] else { return false }
+                return connection.id == entry.id && connection.machine.idleSince == entry.since
+            }
+            idleHead = 0
+        } else if idleHead > 1024 && idleHead > idleQueue.count / 2 {
+            idleQueue.removeFirst(idleHead)
+            idleHead = 0
         }
     }
 
     // MARK: - Reading
 
     private func handle(_ connection: Connection, _ mask: UInt32) {
-        if mask & EPOLLOUT.rawValue != 0 { flush(connection) }
-        guard connections[connection.fd] === connection else { return }
+        if mask & EPOLLOUT.rawValue != 0, !connection.output.isEmpty { flush(connection) }
+        guard isOpen(connection) else { return }
         if mask & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
             readAvailable(connection)
         }
+        noteIdleness(connection)
     }
 
+    /// Reads what has arrived, up to the budget; the rest waits for the loop's next turn.
     private func readAvailable(_ connection: Connection) {
-        var peerClosed = false
         var total = 0
-        while total < 262_144 {
-            let count = buffer.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, $0.count, 0) }
+        while total < buffer.count, isOpen(connection) {
+            let count = buffer.withUnsafeMutableBytes {
+                recv(connection.fd, $0.baseAddress, $0.count - total, 0)
+            }
             if count > 0 {
                 total += count
-                if connection.phase != .lingering { connection.parser.feed(buffer[0..<count]) }
+                carryOut(connection.machine.bytesRead(buffer[0..<count], now: .now), on: connection)
             } else if count == 0 {
-                peerClosed = true
-                break
+                carryOut(connection.machine.peerGone(), on: connection)
+                return
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                break
+                return
             } else {
-                close(connection)
+                carryOut(connection.machine.peerGone(), on: connection)
                 return
             }
         }
-        if connection.phase == .lingering {
-            if peerClosed { close(connection) }
-            return
-        }
-        if connection.phase == .reading { process(connection) }
-        guard connections[connection.fd] === connection, peerClosed else { return }
-        // The client is gone (or half-closed): an answer to something still being handled will not be read.
-        switch connection.phase {
-        case .reading: close(connection)
-        case .handling, .writing:
-            connection.closeAfterWrite = true
-            watch(connection, read: false, write: connection.watchingWrite)
-        case .lingering: close(connection)
-        }
     }
 
-    /// Runs the parser over what has arrived: at most one request goes to the responder at a time.
-    private func process(_ connection: Connection) {
-        while connection.phase == .reading {
-            switch connection.parser.next() {
-            case .needMore:
-                setReadDeadline(connection)
-                return
-            case .expectContinue:
-                connection.output += Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
-                flush(connection)
-                guard connections[connection.fd] === connection else { return }
-            case .request(let request):
+    // MARK: - Actions
+
+    private func carryOut(_ actions: [ConnectionStateMachine.Action], on connection: Connection) {
+        for action in actions {
+            guard isOpen(connection) else { return }
+            switch action {
+            case .dispatch(let request):
                 dispatch(request, on: connection)
-                return
-            case .reject(let status, let reason):
+            case .write(let bytes):
+                connection.output += bytes
+                flush(connection)
+            case .send(let response, let keepAlive, let head):
+                connection.output += response.serialized(keepAlive: keepAlive, date: date.now(), head: head)
+                flush(connection)
+            case .watchRead(let read):
+                watch(connection, read: read, write: connection.watchingWrite)
+            case .shutdownWrite:
+                shutdown(connection.fd, Int32(SHUT_WR))
+            case .cancelResponder:
+                connection.responder?.cancel()
+                finishResponder(connection)
+                shared.statistics.withLock { $0.respondersCancelled += 1 }
+            case .close:
+                finishResponder(connection)
+                close(connection)
+            case .note(.rejected(let status, let reason)):
                 logger.debug("rejected a request", metadata: ["status": "\(status.code)", "reason": "\(reason)"])
                 shared.statistics.withLock { $0.rejectedByStatus[status.code, default: 0] += 1 }
-                answerAndClose(connection, .text(status, reason))
-                return
-            }
-        }
-    }
-
-    private func setReadDeadline(_ connection: Connection) {
-        switch connection.parser.progress {
-        case .idle:
-            if connection.wait != .idle {
-                connection.wait = .idle
-                connection.deadline = .now + configuration.idleTimeout
-            }
-        case .head:
-            if connection.wait != .head {
-                connection.wait = .head
-                connection.deadline = .now + configuration.headerTimeout
-            }
-        case .body:
-            if connection.wait != .body {
-                connection.wait = .body
-                connection.deadline = .now + configuration.bodyTimeout
+            case .note(.timedOut):
+                shared.statistics.withLock { $0.timeouts += 1 }
             }
         }
     }
 
     private func dispatch(_ request: HTTPRequest, on connection: Connection) {
-        connection.phase = .handling
-        connection.wait = .none
-        connection.requestKeepsAlive = request.keepAlive
-        connection.requestIsHead = request.method == "HEAD"
-        watch(connection, read: false, write: connection.watchingWrite)
+        guard requestsInFlight < configuration.maxRequestsInFlight else {
+            carryOut(connection.machine.refuseDispatch(now: .now), on: connection)
+            return
+        }
+        requestsInFlight += 1
+        shared.statistics.withLock { $0.requestsInFlight = requestsInFlight }
         let responder = self.responder
         let shared = self.shared
         let fd = connection.fd
         let id = connection.id
-        Task {
+        connection.responder = Task {
             let response = await responder.respond(to: request)
             shared.complete(.init(fd: fd, id: id, response: response))
         }
+    }
+
+    /// The connection no longer waits for its responder (answered, cancelled or closed).
+    private func finishResponder(_ connection: Connection) {
+        guard connection.responder != nil else { return }
+        connection.responder = nil
+        requestsInFlight -= 1
+        shared.statistics.withLock { $0.requestsInFlight = requestsInFlight }
     }
 
     private func drainWake() {
         while buffer.withUnsafeMutableBytes({ read(shared.wakeRead, $0.baseAddress, $0.count) }) > 0 {}
     }
 
-    private func deliverCompletions(stopping: Bool) {
+    private func deliverCompletions() {
         let done = shared.completions.withLock { completions in
             defer { completions.removeAll(keepingCapacity: true) }
             return completions
         }
         for completion in done {
             guard let connection = connections[completion.fd], connection.id == completion.id,
-                connection.phase == .handling
+                connection.responder != nil
             else { continue }
-            let asksToClose = completion.response.headers["Connection"]?.caseInsensitiveEquals("close") ?? false
-            if stopping || asksToClose || !connection.requestKeepsAlive { connection.closeAfterWrite = true }
-            connection.output += completion.response.serialized(
-                keepAlive: !connection.closeAfterWrite, date: date.now(), head: connection.requestIsHead)
-            connection.phase = .writing
-            flush(connection)
+            finishResponder(connection)
+            carryOut(connection.machine.responseReady(completion.response, now: .now), on: connection)
+            noteIdleness(connection)
         }
     }
 
     // MARK: - Writing
-
-    private func answerAndClose(_ connection: Connection, _ response: HTTPResponse) {
-        connection.closeAfterWrite = true
-        connection.phase = .writing
-        connection.output += response.serialized(keepAlive: false, date: date.now())
-        flush(connection)
-    }
 
     private func flush(_ connection: Connection) {
         while connection.written < connection.output.count {
@@ -318,67 +345,33 @@ final class EventLoop {
             } else if count < 0 && errno == EINTR {
                 continue
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if connection.wait != .write {
-                    connection.wait = .write
-                    connection.deadline = .now + configuration.writeTimeout
-                }
                 watch(connection, read: connection.watchingRead, write: true)
                 return
             } else {
-                close(connection)
+                carryOut(connection.machine.peerGone(), on: connection)
                 return
             }
         }
         connection.output.removeAll(keepingCapacity: true)
         connection.written = 0
-        guard connection.phase == .writing else {
-            watch(connection, read: connection.watchingRead, write: false)
-            return
-        }
-        if connection.closeAfterWrite {
-            linger(connection)
-            return
-        }
-        connection.phase = .reading
-        connection.wait = .none
-        watch(connection, read: true, write: false)
-        process(connection)
-    }
-
-    /// Shuts our side after the last response and drains the client's leftovers for a moment before closing, so
-    /// an unread request body does not make the kernel reset the connection under the response.
-    private func linger(_ connection: Connection) {
-        shutdown(connection.fd, Int32(SHUT_WR))
-        connection.phase = .lingering
-        connection.wait = .linger
-        connection.deadline = .now + .seconds(1)
-        watch(connection, read: true, write: false)
+        watch(connection, read: connection.watchingRead, write: false)
+        carryOut(connection.machine.writeFlushed(now: .now), on: connection)
     }
 
     // MARK: - Deadlines
 
     private func sweepDeadlines() {
         let now = ContinuousClock.now
-        for connection in Array(connections.values) where connection.wait != .none && connection.deadline <= now {
-            switch connection.wait {
-            case .idle, .linger:
-                close(connection)
-            case .head, .body:
-                shared.statistics.withLock {
-                    $0.timeouts += 1
-                    $0.rejectedByStatus[408, default: 0] += 1
-                }
-                answerAndClose(connection, .text(.requestTimeout, "the request did not arrive in time"))
-            case .write:
-                shared.statistics.withLock { $0.timeouts += 1 }
-                close(connection)
-            case .none:
-                break
-            }
+        for connection in Array(connections.values) {
+            guard let deadline = connection.machine.deadline, deadline <= now else { continue }
+            carryOut(connection.machine.deadlineReached(now: now), on: connection)
+            noteIdleness(connection)
         }
     }
 
     // MARK: - epoll
+
+    private func isOpen(_ connection: Connection) -> Bool { connections[connection.fd] === connection }
 
     private func register(_ fd: Int32, events: UInt32) {
         var event = epoll_event()
@@ -392,13 +385,14 @@ final class EventLoop {
         connection.watchingRead = read
         connection.watchingWrite = write
         var event = epoll_event()
-        event.events = (read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
+        // The peer's close is watched even while reading pauses, so a client that leaves stops its responder.
+        event.events = EPOLLRDHUP.rawValue | (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
         event.data.fd = connection.fd
         epoll_ctl(epoll, EPOLL_CTL_MOD, connection.fd, &event)
     }
 
     private func close(_ connection: Connection) {
-        guard connections[connection.fd] === connection else { return }
+        guard isOpen(connection) else { return }
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
         Glibc.close(connection.fd)
         connections[connection.fd] = nil

@@ -26,13 +26,16 @@ public struct HTTPRequestParser: Sendable {
         case reject(HTTPStatus, reason: String)
     }
 
+    /// Where framing stands. The request being read lives in `request` and its body in `body`, not in the cases:
+    /// an array inside an enum's payload is copied each time the case is rebuilt, which made a body of many small
+    /// chunks cost time quadratic in their number.
     private enum State: Sendable {
         case head
-        case body(HTTPRequest, remaining: Int)
-        case chunkSize(HTTPRequest)
-        case chunkData(HTTPRequest, remaining: Int)
-        case chunkDataEnd(HTTPRequest)
-        case trailer(HTTPRequest, bytes: Int)
+        case body(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailer(bytes: Int)
         case failed
     }
 
@@ -41,6 +44,16 @@ public struct HTTPRequestParser: Sendable {
     private var start = 0
     private var state = State.head
     private var continueSent = false
+    /// The head of the request whose body is being read (its `body` stays empty until the request is complete).
+    private var request = HTTPRequest(method: "", target: "")
+    private var body: [UInt8] = []
+    /// How far past `start` the search for the end of the head has already looked, so a head arriving a byte at a
+    /// time is scanned once, not once per byte.
+    private var headScanned = 0
+
+    /// The longest chunk size accepted, in hexadecimal digits after leading zeros: 15 digits stay below 2^60, so
+    /// no sum overflows, and the body limit refuses anything that large long before.
+    static let maxChunkSizeDigits = 15
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -90,53 +103,52 @@ public struct HTTPRequestParser: Sendable {
                 }
                 let head = buffer[start..<start + end.headLength]
                 start += end.consumed
+                headScanned = 0
                 switch parseHead(head) {
                 case .failure(let rejection): return fail(rejection.status, rejection.reason)
-                case .success(let framed):
+                case .success(let (parsed, framed)):
                     continueSent = false
+                    request = parsed
+                    body = []
                     state = framed
-                    if case .body(let request, 0) = framed {
-                        state = .head
-                        return .request(request)
-                    }
+                    if case .body(0) = framed { return complete() }
+                    if case .body(let length) = framed { body.reserveCapacity(length) }
                 }
-            case .body(var request, let remaining):
-                if let event = expectContinue(request) { return event }
+            case .body(let remaining):
+                if let event = expectContinue() { return event }
                 let available = min(remaining, pendingBytes)
-                request.body.append(contentsOf: buffer[start..<start + available])
+                body.append(contentsOf: buffer[start..<start + available])
                 start += available
                 guard available == remaining else {
-                    state = .body(request, remaining: remaining - available)
+                    state = .body(remaining: remaining - available)
                     return .needMore
                 }
-                state = .head
-                return .request(request)
-            case .chunkSize(let request):
-                if let event = expectContinue(request) { return event }
-                guard let line = nextLine(limit: 1024) else {
+                return complete()
+            case .chunkSize:
+                if let event = expectContinue() { return event }
+                guard let lineEnd = lineEnd(limit: 1024) else {
                     return pendingBytes > 1024 ? fail(.badRequest, "a chunk size line is too long") : .needMore
                 }
-                let sizeField = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != UInt8(ascii: " ") && $0 != 9 }
-                guard !sizeField.isEmpty, sizeField.count <= 15,
-                    let size = Int(String(decoding: sizeField, as: UTF8.self), radix: 16)
-                else { return fail(.badRequest, "a chunk size is not a hexadecimal number") }
+                let size = buffer.withUnsafeBufferPointer { Self.chunkSize($0[start..<lineEnd.content]) }
+                start = lineEnd.next
+                guard let size else { return fail(.badRequest, "a chunk size is not a hexadecimal number") }
                 if size == 0 {
-                    state = .trailer(request, bytes: 0)
-                } else if request.body.count + size > limits.bodyBytes {
+                    state = .trailer(bytes: 0)
+                } else if body.count + size > limits.bodyBytes {
                     return fail(.contentTooLarge, "the body is over \(limits.bodyBytes) bytes")
                 } else {
-                    state = .chunkData(request, remaining: size)
+                    state = .chunkData(remaining: size)
                 }
-            case .chunkData(var request, let remaining):
+            case .chunkData(let remaining):
                 let available = min(remaining, pendingBytes)
-                request.body.append(contentsOf: buffer[start..<start + available])
+                body.append(contentsOf: buffer[start..<start + available])
                 start += available
                 guard available == remaining else {
-                    state = .chunkData(request, remaining: remaining - available)
+                    state = .chunkData(remaining: remaining - available)
                     return .needMore
                 }
-                state = .chunkDataEnd(request)
-            case .chunkDataEnd(let request):
+                state = .chunkDataEnd
+            case .chunkDataEnd:
                 guard pendingBytes >= 1 else { return .needMore }
                 if buffer[start] == UInt8(ascii: "\r") {
                     guard pendingBytes >= 2 else { return .needMore }
@@ -149,23 +161,63 @@ public struct HTTPRequestParser: Sendable {
                 } else {
                     return fail(.badRequest, "a chunk is longer than its size says")
                 }
-                state = .chunkSize(request)
-            case .trailer(let request, let bytes):
+                state = .chunkSize
+            case .trailer(let bytes):
                 guard let line = nextLine(limit: limits.headerBytes - bytes) else {
                     return bytes + pendingBytes > limits.headerBytes
                         ? fail(.headerFieldsTooLarge, "the trailer fields are over \(limits.headerBytes) bytes")
                         : .needMore
                 }
-                if line.isEmpty {
-                    state = .head
-                    return .request(request)
-                }
-                state = .trailer(request, bytes: bytes + line.count + 2)
+                if line.isEmpty { return complete() }
+                state = .trailer(bytes: bytes + line.count + 2)
             }
         }
     }
 
     // MARK: - Pieces
+
+    /// The request read so far, with its body, as an event; the parser is ready for the next head.
+    private mutating func complete() -> Event {
+        var finished = request
+        finished.body = body
+        body = []
+        request = HTTPRequest(method: "", target: "")
+        state = .head
+        return .request(finished)
+    }
+
+    /// A chunk-size line's size (RFC 9112 §7.1): hexadecimal digits only, then optional whitespace and extensions
+    /// after `;`. Nil for anything else: a sign, a `0x`, inner spaces, or more digits than `maxChunkSizeDigits`.
+    /// Plain index loops: this runs once per chunk, and a body may be hundreds of thousands of tiny chunks.
+    static func chunkSize(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var end = line.startIndex
+        while end < line.endIndex, line[end] != UInt8(ascii: ";") { end += 1 }
+        while end > line.startIndex, line[end - 1] == 0x20 || line[end - 1] == 9 { end -= 1 }
+        guard end > line.startIndex else { return nil }
+        var size = 0
+        var digits = 0
+        for index in line.startIndex..<end {
+            guard let value = hexValue(line[index]) else { return nil }
+            if digits > 0 || value > 0 { digits += 1 }
+            guard digits <= maxChunkSizeDigits else { return nil }
+            size = size << 4 | Int(value)
+        }
+        return size
+    }
+
+    /// For tests: the size a chunk-size line gives.
+    static func chunkSize(_ line: [UInt8]) -> Int? {
+        line.withUnsafeBufferPointer { chunkSize($0[...]) }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
 
     private mutating func fail(_ status: HTTPStatus, _ reason: String) -> Event {
         state = .failed
@@ -173,8 +225,8 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// The `100 Continue` note, once per request, before its body has started to arrive.
-    private mutating func expectContinue(_ request: HTTPRequest) -> Event? {
-        guard !continueSent, pendingBytes == 0, request.body.isEmpty,
+    private mutating func expectContinue() -> Event? {
+        guard !continueSent, pendingBytes == 0, body.isEmpty,
             request.headers["Expect"].map({ $0.caseInsensitiveEquals("100-continue") }) ?? false
         else { return nil }
         continueSent = true
@@ -183,12 +235,14 @@ public struct HTTPRequestParser: Sendable {
 
     /// Where the head ends: its length (without the blank line) and the bytes to consume (with it). Lines may end
     /// in CRLF or a bare LF (RFC 9112 §2.2 lets a server accept both).
-    private func headEnd() -> (headLength: Int, consumed: Int)? {
+    private mutating func headEnd() -> (headLength: Int, consumed: Int)? {
         var index = start
         // Leading empty lines before a request line are ignored (RFC 9112 §2.2).
         while index < buffer.count, buffer[index] == UInt8(ascii: "\r") || buffer[index] == UInt8(ascii: "\n") {
             index += 1
         }
+        // Resume where the last search stopped, less the two bytes an end split across reads may begin with.
+        index = max(index, start + headScanned - 2)
         let limit = min(buffer.count, start + limits.headerBytes + 4)
         while index < limit {
             if buffer[index] == UInt8(ascii: "\n") {
@@ -200,7 +254,25 @@ public struct HTTPRequestParser: Sendable {
             }
             index += 1
         }
+        headScanned = index - start
         return nil
+    }
+
+    /// Where the line at `start` ends: its content (without CR LF) and the start of the next; nil while it is
+    /// incomplete or longer than `limit`.
+    private func lineEnd(limit: Int) -> (content: Int, next: Int)? {
+        let end = min(buffer.count, start + max(0, limit) + 2)
+        return buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index < end {
+                if bytes[index] == UInt8(ascii: "\n") {
+                    let content = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+                    return (content, index + 1)
+                }
+                index += 1
+            }
+            return nil
+        }
     }
 
     /// One line (without its CR LF), consuming it; nil while it is incomplete or longer than `limit`.
@@ -219,7 +291,7 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// Reads the request line and fields, and decides how the body is framed.
-    private func parseHead(_ head: ArraySlice<UInt8>) -> Result<State, Rejection> {
+    private func parseHead(_ head: ArraySlice<UInt8>) -> Result<(HTTPRequest, State), Rejection> {
         var lines = head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
             $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0
         }
@@ -257,7 +329,7 @@ public struct HTTPRequestParser: Sendable {
             headers.add(
                 String(decoding: line[line.startIndex..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self))
         }
-        var request = HTTPRequest(
+        let request = HTTPRequest(
             method: String(decoding: parts[0], as: UTF8.self), target: String(decoding: parts[1], as: UTF8.self),
             version: version, headers: headers)
         if version.minor >= 1 && headers.values("Host").count != 1 {
@@ -276,7 +348,7 @@ public struct HTTPRequestParser: Sendable {
                         status: .notImplemented,
                         reason: "transfer coding \(codings.joined(separator: ", ")) is not supported"))
             }
-            return .success(.chunkSize(request))
+            return .success((request, .chunkSize))
         }
         let distinct = Set(lengths.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS })
         guard distinct.count <= 1 else {
@@ -290,14 +362,13 @@ public struct HTTPRequestParser: Sendable {
                 return .failure(
                     Rejection(status: .contentTooLarge, reason: "the body is over \(limits.bodyBytes) bytes"))
             }
-            request.body.reserveCapacity(length)
-            return .success(.body(request, remaining: length))
+            return .success((request, .body(remaining: length)))
         }
         if ["POST", "PUT", "PATCH"].contains(request.method) {
             return .failure(
                 Rejection(status: .lengthRequired, reason: "a \(request.method) needs Content-Length or chunked"))
         }
-        return .success(.body(request, remaining: 0))
+        return .success((request, .body(remaining: 0)))
     }
 
     /// RFC 9110 token characters: letters, digits and ``!#$%&'*+-.^_`|~``.

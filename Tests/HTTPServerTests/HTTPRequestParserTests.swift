@@ -127,6 +127,15 @@ struct HTTPRequestParserTests {
             ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", 400),
             ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400),
             ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n", 413),
+            // A chunk size is hexadecimal digits and nothing else (RFC 9112 §7.1); `-1` used to trap the server.
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-0\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1 0\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n 5\r\nhello\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n;x\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", 400),
         ])
     func rejected(text: String, status: Int) {
         #expect(Self.rejection(text)?.code == status)
@@ -186,5 +195,44 @@ struct HTTPRequestParserTests {
         #expect("Content-Length".caseInsensitiveEquals("content-LENGTH"))
         #expect(!"[".caseInsensitiveEquals("{"))
         #expect(!"a".caseInsensitiveEquals("ab"))
+    }
+
+    @Test("chunk sizes: leading zeros, either case, whitespace before an extension; the largest allowed size")
+    func chunkSizes() {
+        for (line, size) in [("a", 10), ("A", 10), ("00000000000000000000001f", 31), ("5 ;ext=1", 5), ("5\t", 5)] {
+            #expect(HTTPRequestParser.chunkSize(Array(line.utf8)) == size, "\(line)")
+        }
+        #expect(HTTPRequestParser.chunkSize(Array("fffffffffffffff".utf8)) == (1 << 60) - 1)
+    }
+
+    @Test("a body of 300,000 one-byte chunks and a head sent a byte at a time cost time linear in their size")
+    func linearFraming() throws {
+        func chunked(_ count: Int) -> [UInt8] {
+            Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+                + Array(repeating: Array("1\r\na\r\n".utf8), count: count).joined() + Array("0\r\n\r\n".utf8)
+        }
+        func parseTime(_ bytes: [UInt8], piece: Int) throws -> Duration {
+            var parser = HTTPRequestParser()
+            let clock = ContinuousClock()
+            var got: HTTPRequest?
+            let elapsed = clock.measure {
+                var offset = 0
+                while offset < bytes.count {
+                    parser.feed(bytes[offset..<min(bytes.count, offset + piece)])
+                    offset += piece
+                    if case .request(let request) = parser.next() { got = request }
+                }
+            }
+            #expect(got != nil)
+            return elapsed
+        }
+        let small = try parseTime(chunked(30_000), piece: 65_536)
+        let large = try parseTime(chunked(300_000), piece: 65_536)
+        // Ten times the chunks: about ten times the time when linear, a hundred when quadratic (the old parser).
+        #expect(large < small * 30, "30,000 chunks: \(small), 300,000: \(large)")
+        #expect(large < .seconds(2), "300,000 one-byte chunks took \(large)")
+        let head = Array(("GET / HTTP/1.1\r\nHost: h\r\n" + String(repeating: "X-Pad: " + String(repeating: "0123456789", count: 19) + "\r\n", count: 70) + "\r\n").utf8)
+        let byteAtATime = try parseTime(head, piece: 1)
+        #expect(byteAtATime < .seconds(1), "a 14 KB head one byte at a time took \(byteAtATime)")
     }
 }

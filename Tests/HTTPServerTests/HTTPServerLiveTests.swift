@@ -126,7 +126,8 @@ struct HTTPServerLiveTests {
     func slowClients() async throws {
         let server = try Self.server(
             .init(
-                host: "127.0.0.1", port: 0, headerTimeout: .milliseconds(400), bodyTimeout: .milliseconds(400),
+                host: "127.0.0.1", port: 0, firstByteTimeout: .milliseconds(400), headerTimeout: .milliseconds(400),
+                bodyTimeout: .milliseconds(400),
                 idleTimeout: .milliseconds(400), writeTimeout: .milliseconds(400)))
         let slowloris = try RawClient(port: server.port)
         slowloris.send("GET / HTTP/1.1\r\nHo")
@@ -151,16 +152,23 @@ struct HTTPServerLiveTests {
         await server.shutdown()
     }
 
-    @Test("past the connection cap: 503 and closed; below it, service as usual")
+    @Test("at the cap a new connection takes the place of the oldest idle one; with none idle it gets 503")
     func cap() async throws {
         let server = try Self.server(.init(host: "127.0.0.1", port: 0, maxConnections: 3))
         let held = try (0..<3).map { _ in try RawClient(port: server.port) }
         try await Task.sleep(for: .milliseconds(100))
+        let newcomer = try RawClient(port: server.port)
+        newcomer.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try await newcomer.response()?.status == 200)
+        #expect(await held[0].isClosed(), "the oldest idle connection made room")
+        #expect(server.statistics.connectionsEvicted == 1)
+
+        for client in held.dropFirst() + [newcomer] { client.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n") }
+        try await Task.sleep(for: .milliseconds(200))
         let refused = try RawClient(port: server.port)
-        #expect(try await refused.response()?.status == 503)
-        held[0].send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(try await held[0].response()?.status == 200)
+        #expect(try await refused.response()?.status == 503, "every connection is busy: nothing to evict")
         #expect(server.statistics.connectionsRefused == 1)
+        #expect(try await newcomer.response()?.status == 200)
         await server.shutdown()
     }
 
