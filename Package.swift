@@ -27,7 +27,7 @@ let package = Package(
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CCairo", pkgConfig: "cairo", apt: "libcairo2-dev"),
         systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
-        // Linux headers Glibc's module leaves out (epoll); no library to link.
+        // Linux headers Glibc's module leaves out (epoll, pipe2); no library to link.
         .systemLibrary(name: "CLinux"),
 
         // Threads of our own for blocking work, so it never holds the threads Swift's tasks run on.
@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Remote",
             dependencies: [
-                "CSSH2", "KnownHosts", "SlurmKit", "Simulation", "Threads",
+                "CSSH2", "CLinux", "KnownHosts", "SlurmKit", "Simulation", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

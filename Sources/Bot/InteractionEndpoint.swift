@@ -221,7 +221,7 @@ public final class InteractionEndpoint: HTTPResponder {
         _ interaction: Interaction, work: Task<Reply, Never>, named name: String,
         immediate: (Reply) -> InteractionResponse, deferred response: () -> InteractionResponse
     ) async -> HTTPResponse {
-        if let reply = await Self.first(of: work, within: configuration.deferAfter), reply.files.isEmpty {
+        if let reply = await value(of: work, within: configuration.deferAfter), reply.files.isEmpty {
             return Self.json(immediate(reply))
         }
         metrics.deferredStarted()
@@ -241,20 +241,6 @@ public final class InteractionEndpoint: HTTPResponder {
             metrics.deferredFinished()
         }
         return Self.json(response())
-    }
-
-    /// The task's value if it finishes within `limit`, else nil (the task goes on).
-    static func first(of task: Task<Reply, Never>, within limit: Duration) async -> Reply? {
-        await withTaskGroup(of: Reply?.self) { group in
-            group.addTask { await task.value }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
     }
 
     static func json(_ response: InteractionResponse) -> HTTPResponse {

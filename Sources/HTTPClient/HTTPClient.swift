@@ -43,24 +43,32 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public var description: String { "HTTP request failed: \(message) (curl \(code))" }
 }
 
-/// HTTP over libcurl's easy interface, each transfer on a thread of its own (never the cooperative pool, nor GCD's
-/// global queues, which share its threads on Linux); http and https only, no redirects followed, no signals.
-/// Copies share their idle handles, and so their open connections.
+/// HTTP over libcurl's easy interface, on a fixed set of threads of the client's own (never the cooperative pool,
+/// nor GCD's global queues, which share its threads on Linux); http and https only, no redirects followed, no
+/// signals. Copies share their idle handles and their threads.
+///
+/// The threads are fixed in number so a peer that stops answering costs waiting requests, not threads: with one
+/// thread per transfer, deferred replies to an unreachable Discord once took the server to 160 threads. Each
+/// client has threads of its own, so a hung service (an LLM, say) never holds up another's requests.
 public struct HTTPClient: Sendable {
     public let userAgent: String
     private let pool: HandlePool
+    private let transfers: WorkerPool
 
-    /// `idleHandles`: how many handles (each with its open connections) wait for the next request.
-    public init(userAgent: String, idleHandles: Int = 4) {
+    /// - Parameters:
+    ///   - idleHandles: how many handles (each with its open connections) wait for the next request.
+    ///   - concurrentTransfers: requests in flight at once; more wait their turn.
+    public init(userAgent: String, idleHandles: Int = 4, concurrentTransfers: Int = 8) {
         CurlLibrary.initialize()
         self.userAgent = userAgent
         self.pool = HandlePool(capacity: idleHandles)
+        self.transfers = WorkerPool(threads: max(1, concurrentTransfers), name: "slurmbot-http-client")
     }
 
     public func execute(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let userAgent = self.userAgent
         let pool = self.pool
-        return try await onOwnThread(name: "slurmbot-http-client") { () throws(HTTPClientError) in
+        return try await transfers.run { () throws(HTTPClientError) in
             try EasyTransfer.perform(request, userAgent: userAgent, pool: pool)
         }
     }

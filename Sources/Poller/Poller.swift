@@ -101,6 +101,7 @@ public struct Poller: Sendable {
                 ])
             for note in snapshot.notes { logger.notice("\(note)") }
             if deliver { await deliverAlerts() }
+            await checkpoint()
             return .stored(summary, nodes: snapshot.nodes.count, jobs: snapshot.jobs.count, notes: snapshot.notes)
         } catch let error as StoreError {
             return try await recordFailure(error.description, startedAt: now, since: stopwatch, deliver: deliver)
@@ -123,7 +124,18 @@ public struct Poller: Sendable {
             }
         }
         if deliver { await deliverAlerts() }
+        await checkpoint()
         return .failed(reason: reason)
+    }
+
+    /// Folds the poll's writes into the database file and empties the WAL, so the database stays one small file
+    /// between polls; a failure here loses nothing (the WAL still holds every commit) and is only logged.
+    private func checkpoint() async {
+        do {
+            try await database.run { try $0.checkpoint() }
+        } catch {
+            logger.warning("could not checkpoint the WAL", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Sends what the outbox holds (this poll's alerts and any left from before); a store error here is logged and

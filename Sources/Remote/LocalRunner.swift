@@ -1,3 +1,4 @@
+internal import CLinux
 import Dispatch
 import Foundation
 
@@ -31,7 +32,14 @@ public struct LocalRunner: CommandRunner {
     {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .launchFailed(String(cString: strerror(errno))) }
+        // Close-on-exec from the start: with several probes running at once, a pipe made without it leaks into
+        // another thread's child, which then holds its write end open and delays this command's end of file.
+        guard clinux_pipe_cloexec(&outPipe) == 0 else { throw .launchFailed(String(cString: strerror(errno))) }
+        guard clinux_pipe_cloexec(&errPipe) == 0 else {
+            close(outPipe[0])
+            close(outPipe[1])
+            throw .launchFailed(String(cString: strerror(errno)))
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,5 +1,9 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One SQLite connection, tuned for one writer and many readers: WAL, a busy timeout, foreign keys on.
 ///
 /// Not `Sendable`: a connection belongs to one thread at a time. `Database` confines it to a thread of its own.
@@ -19,7 +23,9 @@ public final class Connection {
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            var message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            // SQLite's "unable to open database file" says nothing of why; the system's error does.
+            if let db, sqlite3_system_errno(db) != 0 { message += " (\(String(cString: strerror(sqlite3_system_errno(db)))))" }
             sqlite3_close_v2(db)
             throw SQLiteError(code: rc, message: "\(message): \(path)")
         }
@@ -109,9 +115,12 @@ public final class Connection {
         return statement.value(0)
     }
 
-    /// Copies the WAL back into the database without waiting for readers; run after a write, outside its timing.
+    /// Copies the WAL back into the database and truncates it to zero bytes; run after a poll's writes, outside
+    /// their timing. Waits (up to the busy timeout) for readers on an older snapshot; if one is still reading then,
+    /// SQLite copies what it can and the next poll finishes the job. Without this the WAL only grows: automatic
+    /// checkpoints are set to 64 MB (see `init`) and never shrink the file.
     public func checkpoint() throws(SQLiteError) {
-        try execute("PRAGMA wal_checkpoint(PASSIVE)")
+        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }

@@ -40,9 +40,13 @@ extension SQLValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, Exp
     public init(_ value: Bool) { self = .integer(value ? 1 : 0) }
 }
 
-/// A prepared statement; finalized when released. Holds its connection so the database outlives it.
+/// A prepared statement; finalized when released.
+///
+/// The connection's cache holds its statements, so a statement must not hold its connection (the cycle kept every
+/// connection, and its SQLite handle and file descriptors, alive for ever). As in GRDB, the reference is `unowned`:
+/// statements live in the cache and in the calls of the connection that made them, never longer.
 public final class Statement {
-    let connection: Connection
+    unowned let connection: Connection
     let handle: OpaquePointer
     let sql: String
 

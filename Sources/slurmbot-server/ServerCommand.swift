@@ -72,12 +72,16 @@ struct ServerCommand: AsyncParsableCommand {
         }
         let path = db ?? settings.databasePath
         var database: Database?
-        if FileManager.default.fileExists(atPath: path) {
-            // Writable for /watch and /unwatch; everything else only reads.
-            database = try? Database(path: path)
-        }
-        if database == nil {
-            logger.warning("no readable database at \(path): only PING and /help will answer until the poller runs")
+        if !FileManager.default.fileExists(atPath: path) {
+            logger.warning(
+                "no database at \(path) yet (the poller creates it on its first poll): only PING and /help will answer")
+        } else {
+            do {
+                // Writable for /watch and /unwatch; everything else only reads.
+                database = try Database(path: path)
+            } catch {
+                logger.error("cannot use the database at \(path): \(error); only PING and /help will answer")
+            }
         }
         let endpoint = InteractionEndpoint(
             configuration: endpointConfiguration, database: database,

@@ -212,6 +212,26 @@ struct InteractionEndpointTests {
         await fake.shutdown()
     }
 
+    @Test("a handler that takes 10 s gets its type-5 answer at the deferral limit, not when it is done; the edit follows")
+    func deferralKeepsTheDeadline() async throws {
+        let fake = try FakeDiscord()
+        let table = CommandTable(handlers: [SlowCommand(delay: .seconds(10))], definitions: [])
+        let limit = Duration.milliseconds(500)
+        let slow = endpoint(
+            signer: signer, database: nil, discordBase: fake.baseURL, commands: table, deferAfter: limit)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let response = await slow.respond(to: signer.request(Signer.command("slow", token: "tentoken")))
+        let answeredAfter = clock.now - started
+        #expect(response.json?["type"] as? Int == 5)
+        #expect(answeredAfter >= limit && answeredAfter < limit + .milliseconds(200), "answered after \(answeredAfter)")
+        let delivered = try #require(await fake.requests(count: 1, timeout: .seconds(20)).first)
+        #expect(delivered.path == "/api/v10/webhooks/42/tentoken/messages/@original")
+        #expect(delivered.at - started >= .seconds(10), "the edit carries the finished reply")
+        await slow.finishDeferredReplies(timeout: .seconds(5))
+        await fake.shutdown()
+    }
+
     @Test("/healthz, /metrics, wrong methods and unknown paths")
     func otherRoutes() async throws {
         let (database, directory) = try await labDatabase()

@@ -3,6 +3,7 @@ import DiscordFake
 import FixtureSupport
 import Foundation
 import HTTPClient
+import Store
 import Testing
 
 #if canImport(Glibc)
@@ -112,6 +113,28 @@ struct ServerBinaryTests {
         let open = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
             .first { $0.hasPrefix("slurmbot_http_connections_open ") }.flatMap { Int($0.split(separator: " ")[1]) }
         #expect((open ?? 0) >= 1000, "the held connections should all be open: \(open ?? -1)")
+    }
+
+    @Test("a database it cannot use is named with the reason: missing, not a database, schema too new")
+    func unusableDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let garbage = directory.file("garbage.db")
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: garbage))
+        let newer = directory.file("newer.db")
+        try Connection(path: newer).execute("PRAGMA user_version = 999")
+        for (path, reason) in [
+            (directory.file("missing.db"), "no database at \(directory.file("missing.db")) yet"),
+            (garbage, "file is not a database"),
+            (newer, "schema version 999 is newer than this build knows"),
+        ] {
+            let (server, url) = try await Self.start(["SLURMBOT_DB": path])
+            defer { server.kill() }
+            let pong = try await Self.post(url, Signer.ping)
+            #expect(pong.status == 200, "PING still answers")
+            let said = server.stdout + server.stderr
+            #expect(said.contains(reason), "for \(path): \(said)")
+        }
     }
 
     @Test("/status over the wire from the database the poller filled")

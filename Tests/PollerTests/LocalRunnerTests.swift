@@ -45,4 +45,23 @@ struct LocalRunnerTests {
             "echo $GREETING; echo ${HOME:-none}", timeout: .seconds(5))
         #expect(output.stdout == "hi\nnone\n")
     }
+
+    @Test("concurrent commands of different lengths: a short one ends at once, not when a long one does")
+    func concurrentPipes() async throws {
+        // Each long command's shell is spawned while short ones have their pipes open; without close-on-exec
+        // pipes, it inherits their write ends and their reads wait the 3 s of its sleep.
+        let shortTimes = await withTaskGroup(of: Duration?.self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    let long = index % 2 == 0
+                    _ = try? await LocalRunner().run(long ? "sleep 3" : "echo short", timeout: .seconds(20))
+                    return long ? nil : ContinuousClock.now - started
+                }
+            }
+            return await group.compactMap { $0 }.reduce(into: [Duration]()) { $0.append($1) }
+        }
+        #expect(shortTimes.count == 6)
+        #expect(shortTimes.allSatisfy { $0 < .milliseconds(2500) }, "short commands took \(shortTimes)")
+    }
 }

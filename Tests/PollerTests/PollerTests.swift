@@ -43,6 +43,22 @@ struct PollerTests {
         }
     }
 
+    @Test("after a poll the WAL is checkpointed and truncated: the database is one file between polls")
+    func walTruncated() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("db")
+        let database = try Database(path: path)
+        let clock = SimulationClock()
+        _ = try await Backfill(
+            poller: poller(SimulatedRunner(now: { clock.now }), database), clock: clock, hours: 1, interval: 300
+        ).run(until: 1_781_614_800)
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(wal == 0, "the WAL holds \(wal ?? -1) bytes after the polls")
+        let file = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(file > 100_000, "the polls' data is in the database file itself")
+    }
+
     @Test("the simulated cluster, stepped through time, is stored poll after poll")
     func simulated() async throws {
         let directory = try TemporaryDirectory()
