@@ -114,6 +114,8 @@ let package = Package(
             path: "Benchmarks/Sources"
         ),
 
+        // libFuzzer target for the request parser through the connection state machine (scripts/fuzz http).
+        .executableTarget(name: "http-fuzz", dependencies: ["HTTPServer"], path: "Tests/HTTPFuzz"),
         .target(name: "FixtureSupport", dependencies: ["Threads"], path: "Tests/FixtureSupport"),
         // Test support: Discord's REST API faked on loopback, checking requests as Discord documents them.
         .target(

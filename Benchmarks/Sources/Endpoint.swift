@@ -10,7 +10,8 @@ import Simulation
 import Store
 
 /// `wrk` against the built slurmbot-server (release): validly signed PINGs and bad signatures, 64 and 256
-/// connections, straight to the server and through Caddy; beside it, libsodium's raw verify rate on this machine.
+/// connections, straight to the server and through Caddy; beside it, libsodium's raw verify rate on this machine;
+/// then PING latency while the server is flooded with tiny chunks and while 5,000 idle sockets are open.
 func endpointBenchmark() async throws {
     let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -128,6 +129,8 @@ func endpointBenchmark() async throws {
             }
         }
     }
+    print("under attack, straight to the server:")
+    endpointUnderAttack(port: serverPort, key: key)
 }
 
 func nproc() -> Int { ProcessInfo.processInfo.activeProcessorCount }

@@ -5,7 +5,8 @@
 //   storage-day   database size after a day of a 10,000-node cluster polled every minute, beside the size of
 //                 storing every node's state every poll (SQLite rows and the original tool's JSON lines)
 //   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
-//                 Caddy) beside libsodium's raw verify rate
+//                 Caddy) beside libsodium's raw verify rate; signed-PING latency under a flood of 1-byte chunks
+//                 and with 5,000 idle sockets open
 //   charts        /history and /heatmap for 100, 1,000 and 10,000 nodes over a day, beside pandas + matplotlib
 //   blocking      how late Swift tasks wake while charts are drawn beside them, on GCD's queues and on ours
 //   ssh-poll      one poll through the bastion on loopback (the lab, scripts/lab) and a 10,000-node output

@@ -155,6 +155,64 @@ struct ServerBinaryTests {
         #expect(health.status == 200)
     }
 
+    @Test("a node probe that takes 6 s: type 5 leaves at the 2 s deferral limit (+200 ms at most), the edit after")
+    func deferralDeadlineOverTheWire() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        _ = database
+        let fake = try FakeDiscord()
+        let (server, url) = try await Self.start([
+            "SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0",
+            "SLURM_SOURCE": "local", "SLURMBOT_NODE_PROBE": "sleep 6; cat /proc/loadavg /proc/meminfo # {node}",
+            "DISCORD_API_BASE": fake.baseURL,
+        ])
+        defer { server.kill() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let response = try await Self.post(url, Signer.command("inspect", options: [("node", "n1")], token: "probe"))
+        let answeredAfter = clock.now - started
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        #expect(json["type"] as? Int == 5)
+        #expect(answeredAfter >= .seconds(2) && answeredAfter < .milliseconds(2200), "type 5 after \(answeredAfter)")
+        let edit = try #require(await fake.requests(count: 1, timeout: .seconds(20)).first)
+        #expect(edit.method == "PATCH" && edit.path.hasSuffix("/webhooks/42/probe/messages/@original"))
+        #expect(edit.at - started >= .seconds(6), "the edit carries the probe's answer")
+        await fake.shutdown()
+    }
+
+    @Test("40 chart replies deferred to a Discord API that never answers: the server's threads stay bounded")
+    func threadsBoundedWhenDiscordHangs() async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        _ = database
+        let hole = try BlackHole()
+        let (server, url) = try await Self.start([
+            "SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0",
+            "DISCORD_API_BASE": "http://127.0.0.1:\(hole.port)/api/v10",
+        ])
+        defer { server.kill() }
+        func threads() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/task").count
+        }
+        let first = try await Self.post(url, Signer.command("history", token: "warm-up"))
+        #expect(try JSONSerialization.jsonObject(with: Data(first.body)) as? [String: Any] != nil)
+        try await Task.sleep(for: .milliseconds(500))
+        let before = try threads()
+        for index in 0..<40 {
+            let response = try await Self.post(url, Signer.command("history", token: "t\(index)"))
+            let json = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            #expect(json?["type"] as? Int == 5, "a chart is always deferred")
+        }
+        try await Task.sleep(for: .seconds(1))
+        let during = try threads()
+        // The HTTP client's 8 transfer threads are already there after the warm-up; a thread per waiting edit was
+        // the fault (40 more here, 160 in the field).
+        #expect(during <= before + 4, "\(before) threads before, \(during) with 41 edits waiting for Discord")
+        let pong = try await Self.post(url, Signer.ping)
+        #expect(pong.status == 200)
+        withExtendedLifetime(hole) {}
+    }
+
     @Test("/inspect over the wire reads the node live when SLURMBOT_NODE_PROBE is set")
     func inspectLiveOverTheWire() async throws {
         let (database, directory) = try await labDatabase()
