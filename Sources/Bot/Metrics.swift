@@ -89,8 +89,17 @@ public final class Metrics: Sendable {
             lines.append("slurmbot_http_connections_open \(statistics.connectionsOpen)")
             metric("slurmbot_http_connections_total", "counter", "Connections accepted.")
             lines.append("slurmbot_http_connections_total \(statistics.connectionsAccepted)")
-            metric("slurmbot_http_connections_refused_total", "counter", "Connections answered 503 at the cap.")
+            metric(
+                "slurmbot_http_connections_refused_total", "counter", "Connections answered 503 at the cap, none idle.")
             lines.append("slurmbot_http_connections_refused_total \(statistics.connectionsRefused)")
+            metric(
+                "slurmbot_http_connections_evicted_total", "counter", "Idle connections closed to make room at the cap.")
+            lines.append("slurmbot_http_connections_evicted_total \(statistics.connectionsEvicted)")
+            metric("slurmbot_http_requests_in_flight", "gauge", "Requests with the responder now.")
+            lines.append("slurmbot_http_requests_in_flight \(statistics.requestsInFlight)")
+            metric(
+                "slurmbot_http_responders_cancelled_total", "counter", "Responders stopped because their client left.")
+            lines.append("slurmbot_http_responders_cancelled_total \(statistics.respondersCancelled)")
             metric("slurmbot_http_rejected_total", "counter", "Requests the server refused itself, by status.")
             for (status, count) in statistics.rejectedByStatus.sorted(by: { $0.key < $1.key }) {
                 lines.append("slurmbot_http_rejected_total{status=\"\(status)\"} \(count)")

@@ -10,10 +10,12 @@ import Threads
 
 /// A minimal HTTP/1.1 server on plain sockets, for slurmbot's Discord endpoint (no NIO, no framework).
 ///
-/// One thread runs an `epoll` loop that owns every socket; each request goes to the responder in a task, and its
-/// response comes back to the loop, in order per connection. Malformed, oversized and slow requests are answered
-/// by the server itself (400, 408, 411, 413, 431, 501, 505), connections beyond the cap get 503, and `shutdown`
-/// stops accepting, lets requests in flight finish and then closes everything.
+/// One thread runs an `epoll` loop that owns every socket; each connection's decisions are made by its
+/// `ConnectionStateMachine`. Each request goes to the responder in a task, and its response comes back to the loop,
+/// in order per connection. Malformed, oversized and slow requests are answered by the server itself (400, 408,
+/// 411, 413, 431, 501, 505); at the connection cap the longest-idle connection makes room (503 only when none is
+/// idle); past the limit of requests in flight a request gets 503; and `shutdown` stops accepting, lets requests in
+/// flight finish and then closes everything.
 public final class HTTPServer: Sendable {
     /// The port actually bound (useful with port 0).
     public let port: Int
