@@ -16,10 +16,11 @@ func endpointUnderAttack(port: Int, key: SigningKey, pings: Int = 400) {
 
     let body = Array(#"{"id":"1","application_id":"42","type":1,"token":"tok","version":1}"#.utf8)
     let (signature, stamp) = key.headers(for: body, timestamp: Int64(Date().timeIntervalSince1970))
-    let ping = Array(
-        ("POST /interactions HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-            + "X-Signature-Ed25519: \(signature)\r\nX-Signature-Timestamp: \(stamp)\r\n"
-            + "Content-Length: \(body.count)\r\n\r\n").utf8) + body
+    let ping =
+        Array(
+            ("POST /interactions HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                + "X-Signature-Ed25519: \(signature)\r\nX-Signature-Timestamp: \(stamp)\r\n"
+                + "Content-Length: \(body.count)\r\n\r\n").utf8) + body
 
     /// `pings` signed PINGs one after another on one connection: p50, p99 and the slowest, in ms.
     func measure() -> (p50: Double, p99: Double, max: Double) {
@@ -39,8 +40,10 @@ func endpointUnderAttack(port: Int, key: SigningKey, pings: Int = 400) {
     }
 
     let quiet = measure()
-    print(String(format: "  signed PING, quiet server:                       p50 %.2f ms  p99 %.2f ms  max %.2f ms",
-        quiet.p50, quiet.p99, quiet.max))
+    print(
+        String(
+            format: "  signed PING, quiet server:                       p50 %.2f ms  p99 %.2f ms  max %.2f ms",
+            quiet.p50, quiet.p99, quiet.max))
 
     let flood =
         Array("POST /interactions HTTP/1.1\r\nHost: bench\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
@@ -65,14 +68,20 @@ func endpointUnderAttack(port: Int, key: SigningKey, pings: Int = 400) {
     let flooded = measure()
     stop.store(true, ordering: .relaxed)
     group.wait()
-    print(String(format: "  signed PING, 4 clients sending 1-byte chunks:    p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%d bodies of 1.8 MB read meanwhile)",
-        flooded.p50, flooded.p99, flooded.max, bodiesSent.load(ordering: .relaxed)))
+    print(
+        String(
+            format:
+                "  signed PING, 4 clients sending 1-byte chunks:    p50 %.2f ms  p99 %.2f ms  max %.2f ms"
+                + "  (%d bodies of 1.8 MB read meanwhile)",
+            flooded.p50, flooded.p99, flooded.max, bodiesSent.load(ordering: .relaxed)))
 
     let idle = (0..<5000).map { _ in connectTo(port) }
     Thread.sleep(forTimeInterval: 0.5)
     let held = measure()
-    print(String(format: "  signed PING, 5,000 idle sockets open:            p50 %.2f ms  p99 %.2f ms  max %.2f ms",
-        held.p50, held.p99, held.max))
+    print(
+        String(
+            format: "  signed PING, 5,000 idle sockets open:            p50 %.2f ms  p99 %.2f ms  max %.2f ms",
+            held.p50, held.p99, held.max))
     idle.forEach { close($0) }
 }
 
@@ -87,7 +96,9 @@ private func connectTo(_ port: Int) -> Int32 {
     var time = timeval(tv_sec: 20, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
     _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     return fd
 }
@@ -108,7 +119,8 @@ private func readResponse(_ fd: Int32) -> Bool {
     while true {
         if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
             let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
-            let length = head.components(separatedBy: "content-length: ").dropFirst().first
+            let length =
+                head.components(separatedBy: "content-length: ").dropFirst().first
                 .flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
             if received.count >= end.upperBound + length { return true }
         }

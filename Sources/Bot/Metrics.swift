@@ -93,7 +93,8 @@ public final class Metrics: Sendable {
                 "slurmbot_http_connections_refused_total", "counter", "Connections answered 503 at the cap, none idle.")
             lines.append("slurmbot_http_connections_refused_total \(statistics.connectionsRefused)")
             metric(
-                "slurmbot_http_connections_evicted_total", "counter", "Idle connections closed to make room at the cap.")
+                "slurmbot_http_connections_evicted_total", "counter", "Idle connections closed to make room at the cap."
+            )
             lines.append("slurmbot_http_connections_evicted_total \(statistics.connectionsEvicted)")
             metric("slurmbot_http_requests_in_flight", "gauge", "Requests with the responder now.")
             lines.append("slurmbot_http_requests_in_flight \(statistics.requestsInFlight)")

@@ -25,7 +25,9 @@ public final class Connection {
         guard rc == SQLITE_OK, let db else {
             var message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             // SQLite's "unable to open database file" says nothing of why; the system's error does.
-            if let db, sqlite3_system_errno(db) != 0 { message += " (\(String(cString: strerror(sqlite3_system_errno(db)))))" }
+            if let db, sqlite3_system_errno(db) != 0 {
+                message += " (\(String(cString: strerror(sqlite3_system_errno(db)))))"
+            }
             sqlite3_close_v2(db)
             throw SQLiteError(code: rc, message: "\(message): \(path)")
         }

@@ -212,7 +212,8 @@ struct InteractionEndpointTests {
         await fake.shutdown()
     }
 
-    @Test("a handler that takes 10 s gets its type-5 answer at the deferral limit, not when it is done; the edit follows")
+    @Test(
+        "a handler that takes 10 s gets its type-5 answer at the deferral limit, not when it is done; the edit follows")
     func deferralKeepsTheDeadline() async throws {
         let fake = try FakeDiscord()
         let table = CommandTable(handlers: [SlowCommand(delay: .seconds(10))], definitions: [])

@@ -109,7 +109,8 @@ struct ConnectionStateMachineTests {
     @Test("a malformed request is answered with its status and the connection closes after it")
     func rejection() {
         var machine = Self.machine()
-        let actions = machine.bytesRead(Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n".utf8), now: Self.at(0))
+        let actions = machine.bytesRead(
+            Array("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n".utf8), now: Self.at(0))
         #expect(actions.first == .note(.rejected(.badRequest, reason: "a chunk size is not a hexadecimal number")))
         #expect(Self.sent(actions).map(\.status) == [400] && Self.sent(actions).map(\.keepAlive) == [false])
         #expect(machine.writeFlushed(now: Self.at(0)) == [.shutdownWrite, .watchRead(true)])
@@ -119,9 +120,13 @@ struct ConnectionStateMachineTests {
     func expectContinue() {
         var machine = Self.machine()
         let head = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"
-        #expect(machine.bytesRead(Array(head.utf8), now: Self.at(0)) == [.write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))])
+        #expect(
+            machine.bytesRead(Array(head.utf8), now: Self.at(0)) == [
+                .write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            ])
         #expect(machine.writeFlushed(now: Self.at(0)) == [] && machine.phase == .reading)
-        #expect(Self.dispatched(machine.bytesRead(Array("ok".utf8), now: Self.at(0.1))).map(\.body) == [Array("ok".utf8)])
+        #expect(
+            Self.dispatched(machine.bytesRead(Array("ok".utf8), now: Self.at(0.1))).map(\.body) == [Array("ok".utf8)])
     }
 
     @Test("a client that leaves while its request is handled cancels the responder; a late answer is dropped")
@@ -147,7 +152,8 @@ struct ConnectionStateMachineTests {
         #expect(midRequest.stop() == [], "a request on its way is finished first")
     }
 
-    @Test("the cap: only connections with nothing of a request in hand count as idle, oldest by when they began waiting")
+    @Test(
+        "the cap: only connections with nothing of a request in hand count as idle, oldest by when they began waiting")
     func idleness() {
         var fresh = Self.machine()
         #expect(fresh.idleSince == Self.start)

@@ -231,7 +231,10 @@ struct HTTPRequestParserTests {
         // Ten times the chunks: about ten times the time when linear, a hundred when quadratic (the old parser).
         #expect(large < small * 30, "30,000 chunks: \(small), 300,000: \(large)")
         #expect(large < .seconds(2), "300,000 one-byte chunks took \(large)")
-        let head = Array(("GET / HTTP/1.1\r\nHost: h\r\n" + String(repeating: "X-Pad: " + String(repeating: "0123456789", count: 19) + "\r\n", count: 70) + "\r\n").utf8)
+        let head = Array(
+            ("GET / HTTP/1.1\r\nHost: h\r\n"
+                + String(repeating: "X-Pad: " + String(repeating: "0123456789", count: 19) + "\r\n", count: 70) + "\r\n")
+                .utf8)
         let byteAtATime = try parseTime(head, piece: 1)
         #expect(byteAtATime < .seconds(1), "a 14 KB head one byte at a time took \(byteAtATime)")
     }

@@ -33,10 +33,14 @@ final class Counter: Sendable {
 }
 
 /// What an attacker (or a broken client) can send, on real sockets: each of these once stopped or crashed the server.
-@Suite("the HTTP server under hostile input: bad chunk sizes, floods of tiny chunks, idle sockets, clients that leave", .serialized)
+@Suite(
+    "the HTTP server under hostile input: bad chunk sizes, floods of tiny chunks, idle sockets, clients that leave",
+    .serialized)
 struct HTTPServerAbuseTests {
-    static func server(_ configuration: HTTPServerConfiguration = .init(host: "127.0.0.1", port: 0),
-        responder: HoldingResponder = HoldingResponder()) throws -> HTTPServer {
+    static func server(
+        _ configuration: HTTPServerConfiguration = .init(host: "127.0.0.1", port: 0),
+        responder: HoldingResponder = HoldingResponder()
+    ) throws -> HTTPServer {
         try HTTPServer(configuration: configuration, responder: responder, logger: Logger(label: "test"))
     }
 
@@ -51,7 +55,8 @@ struct HTTPServerAbuseTests {
         return clock.now - started
     }
 
-    @Test("a chunk size of -1, +5 or -0 is a 400, and the server goes on serving", arguments: ["-1", "+5", "-0", "0x1"])
+    @Test(
+        "a chunk size of -1, +5 or -0 is a 400, and the server goes on serving", arguments: ["-1", "+5", "-0", "0x1"])
     func badChunkSizes(size: String) async throws {
         let server = try Self.server()
         let client = try RawClient(port: server.port)
