@@ -213,7 +213,7 @@ struct InteractionEndpointTests {
     }
 
     @Test(
-        "a handler that takes 10 s gets its type-5 answer at the deferral limit, not when it is done; the edit follows")
+        "a handler that takes 10 s gets its type-5 answer at the deferral limit, long before it is done; the edit follows")
     func deferralKeepsTheDeadline() async throws {
         let fake = try FakeDiscord()
         let table = CommandTable(handlers: [SlowCommand(delay: .seconds(10))], definitions: [])
@@ -223,14 +223,16 @@ struct InteractionEndpointTests {
         let clock = ContinuousClock()
         let started = clock.now
         let response = await slow.respond(to: signer.request(Signer.command("slow", token: "tentoken")))
-        let answeredAfter = clock.now - started
+        let answeredAt = clock.now
         #expect(response.json?["type"] as? Int == 5)
-        // Well before the handler's 10 s (the fault); the 200 ms bound is asserted on the server binary, in a process
-        // of its own, where the suites running beside this one do not share its task threads.
-        #expect(answeredAfter >= limit && answeredAfter < .seconds(5), "answered after \(answeredAfter)")
-        let delivered = try #require(await fake.requests(count: 1, timeout: .seconds(20)).first)
+        #expect(answeredAt - started >= limit)
+        let delivered = try #require(await fake.requests(count: 1, timeout: .seconds(30)).first)
         #expect(delivered.path == "/api/v10/webhooks/42/tentoken/messages/@original")
         #expect(delivered.at - started >= .seconds(10), "the edit carries the finished reply")
+        // The answer left long before the handler was done (the fault: only when it was). The bound of the limit
+        // + 200 ms is asserted on the server binary, in a process of its own: here the suites running beside this
+        // one share the two threads Swift's tasks run on, and once held them for seconds.
+        #expect(delivered.at - answeredAt >= .seconds(1), "answered \(answeredAt - started) after the request")
         await slow.finishDeferredReplies(timeout: .seconds(5))
         await fake.shutdown()
     }

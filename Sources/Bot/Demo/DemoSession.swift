@@ -119,7 +119,7 @@ public struct DemoSession: Sendable {
         }
         let body = typed.interactionJSON(id: token, token: token, applicationID: "1", guild: "1", user: "1")
         let (signature, timestamp) = key.headers(for: body, timestamp: Int64(Date().timeIntervalSince1970))
-        let response = try await HTTPClient(userAgent: "slurmbot-demo").execute(
+        let response = try await HTTPClient(userAgent: "slurmbot-demo", concurrentTransfers: 1).execute(
             HTTPClientRequest(
                 method: "POST", url: url,
                 headers: [
