@@ -36,12 +36,14 @@ let package = Package(
         .target(name: "WallTime"),
         // Pure: models and parsers for what Slurm prints. No I/O, no C.
         .target(name: "SlurmKit"),
+        // Pure: what one snapshot says about the cluster, computed once per poll and read by every summary.
+        .target(name: "ClusterFacts", dependencies: ["SlurmKit"]),
         // Pure: a deterministic cluster that prints what the real commands print.
         .target(name: "Simulation", dependencies: ["SlurmKit"]),
         // Pure: OpenSSH known_hosts files, host-key fingerprints and verdicts (trust nothing on first sight).
         .target(name: "KnownHosts"),
         // Pure: plain-text views of stored cluster state.
-        .target(name: "Reports", dependencies: ["SlurmKit", "WallTime"]),
+        .target(name: "Reports", dependencies: ["ClusterFacts", "SlurmKit", "WallTime"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
         .target(
             name: "HTTPServer", dependencies: ["CLinux", "Threads", .product(name: "Logging", package: "swift-log")]),
@@ -56,11 +58,12 @@ let package = Package(
             name: "Bot",
             dependencies: [
                 "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime",
+                "ClusterFacts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // SQLite history of the cluster.
-        .target(name: "Store", dependencies: ["CSQLite", "SlurmKit", "Threads"]),
+        .target(name: "Store", dependencies: ["CSQLite", "ClusterFacts", "SlurmKit", "Threads"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
         // files, the simulated cluster.
         .target(
@@ -107,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "Charts", "CSodium",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "Charts", "CSodium", "ClusterFacts",
                 "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,6 +125,9 @@ let package = Package(
             name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
             path: "Tests/DiscordFake"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
+        .testTarget(
+            name: "ClusterFactsTests",
+            dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "Discord"]),
         .testTarget(
             name: "BotTests",
@@ -152,6 +158,7 @@ let package = Package(
             name: "PollerTests",
             dependencies: [
                 "Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "Discord",
+                "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -34,7 +34,7 @@ struct ClusterScope {
         guard let snapshotAt else { return "cluster \(cluster) · no successful poll yet" }
         let report = StatusReport(
             cluster: cluster, now: now, timeZone: timeZone, snapshotTime: snapshotAt, latestPoll: nil,
-            failuresSinceSuccess: 0, usage: [], partitions: [], nodes: [], waitingByReason: [:])
+            failuresSinceSuccess: 0, facts: nil)
         var text = "cluster \(cluster) · data as of \(Self.clock(snapshotAt, timeZone)) (\(report.ago(snapshotAt)))"
         if now - snapshotAt > 900 { text += " · STALE" }
         if let poll = latestPoll, !poll.ok {

@@ -1,9 +1,10 @@
+import ClusterFacts
 public import Foundation
 public import Reports
-import SlurmKit
 public import Store
 
-/// Reads what a status needs from the store: the newest good snapshot, the newest attempt, usage, nodes and jobs.
+/// Reads what a status needs from the store: the newest good snapshot, the newest attempt, and that snapshot's
+/// facts (one row, however big the cluster).
 ///
 /// Shared by `slurmbot status` and `/status`, so both tell the same story.
 public enum StatusLoader {
@@ -39,24 +40,16 @@ public enum StatusLoader {
         guard clusters.contains(cluster) else { return .unknownCluster(cluster, known: clusters) }
         let success = try connection.latestSuccessfulPoll(cluster: cluster)
         let latest = try connection.latestPoll(cluster: cluster)
-        var partitions = try connection.currentPartitions(cluster: cluster)
-        var usage = try connection.latestUsage(cluster: cluster)
-        var nodes = try connection.currentNodes(cluster: cluster)
-        if let partition {
-            guard partitions.contains(where: { $0.name == partition }) else {
-                return .unknownPartition(partition, known: partitions.map(\.name))
-            }
-            partitions = partitions.filter { $0.name == partition }
-            usage = usage.filter { $0.partition == partition }
-            nodes = nodes.filter { $0.partitions.contains(partition) }
+        let facts = try connection.latestFacts(cluster: cluster)
+        if let partition, let facts, !facts.partitions.contains(where: { $0.name == partition }) {
+            return .unknownPartition(partition, known: facts.partitions.map(\.name))
         }
         return .report(
             StatusReport(
                 cluster: cluster, now: now, timeZone: timeZone, slurmVersion: success?.slurmVersion,
                 snapshotTime: success?.snapshotAt,
                 latestPoll: latest.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
-                failuresSinceSuccess: try connection.failuresSinceLastSuccess(cluster: cluster).count, usage: usage,
-                partitions: partitions, nodes: nodes,
-                waitingByReason: try connection.waitingJobsByReason(cluster: cluster, partition: partition)))
+                failuresSinceSuccess: try connection.failuresSinceLastSuccess(cluster: cluster).count, facts: facts,
+                partition: partition))
     }
 }

@@ -1,9 +1,10 @@
+public import ClusterFacts
 public import Foundation
-public import SlurmKit
+import SlurmKit
 import WallTime
 
-/// A plain-text status of one cluster, read back from the store: the demo prints it, and it proves the record
-/// holds what `/status` will need.
+/// A plain-text status of one cluster (or one partition) from the facts of its newest snapshot: what `/status`
+/// shows and `slurmbot status` prints.
 public struct StatusReport: Sendable {
     /// One poll attempt, as the report needs it.
     public struct Poll: Sendable {
@@ -26,18 +27,17 @@ public struct StatusReport: Sendable {
     public var snapshotTime: Int64?
     public var latestPoll: Poll?
     public var failuresSinceSuccess: Int
-    public var usage: [PartitionUsage]
-    public var partitions: [Partition]
-    public var nodes: [Node]
-    /// Jobs waiting to start, by Slurm's reason code (`Priority`, `Resources`…).
-    public var waitingByReason: [String: Int]
+    /// The newest snapshot's facts; nil until a poll has stored them.
+    public var facts: ClusterFacts?
+    /// The one partition reported on; nil for the whole cluster.
+    public var partition: String?
     /// A poll older than this many seconds is called stale.
     public var staleAfter: Int64
 
     public init(
         cluster: String, now: Int64, timeZone: TimeZone, slurmVersion: String? = nil, snapshotTime: Int64?,
-        latestPoll: Poll?, failuresSinceSuccess: Int, usage: [PartitionUsage], partitions: [Partition],
-        nodes: [Node], waitingByReason: [String: Int], staleAfter: Int64 = 900
+        latestPoll: Poll?, failuresSinceSuccess: Int, facts: ClusterFacts?, partition: String? = nil,
+        staleAfter: Int64 = 900
     ) {
         self.cluster = cluster
         self.now = now
@@ -46,12 +46,24 @@ public struct StatusReport: Sendable {
         self.snapshotTime = snapshotTime
         self.latestPoll = latestPoll
         self.failuresSinceSuccess = failuresSinceSuccess
-        self.usage = usage
-        self.partitions = partitions
-        self.nodes = nodes
-        self.waitingByReason = waitingByReason
+        self.facts = facts
+        self.partition = partition
         self.staleAfter = staleAfter
     }
+
+    // MARK: - The facts in scope
+
+    private var scope: String { partition ?? PartitionUsage.allPartitions }
+    private var partitions: [ClusterFacts.PartitionInfo] {
+        (facts?.partitions ?? []).filter { partition == nil || $0.name == partition }
+    }
+    private var usage: [PartitionUsage] {
+        (facts?.usage ?? []).filter { partition == nil || $0.partition == partition }
+    }
+    private var troubled: [ClusterFacts.OutOfServiceNode] {
+        (facts?.outOfService ?? []).filter { partition.map($0.partitions.contains) ?? true }
+    }
+    private var waitingByReason: [String: Int] { facts?.waitingByReason[scope] ?? [:] }
 
     public func render() -> String {
         var lines: [String] = []
@@ -73,6 +85,10 @@ public struct StatusReport: Sendable {
                 "WARNING: the last \(failuresSinceSuccess) poll(s) failed; latest \(ago(poll.time)): "
                     + (poll.error ?? "unknown")
             )
+        }
+        guard facts != nil else {
+            lines.append("The summary of that poll is not stored yet (written by polls of this version onwards).")
+            return lines.joined(separator: "\n") + "\n"
         }
         lines.append("")
         lines.append(contentsOf: partitionTable())
@@ -119,9 +135,7 @@ public struct StatusReport: Sendable {
     }
 
     private func unavailableNodes() -> [String] {
-        let troubled = nodes.filter {
-            [.down, .drained, .draining].contains($0.state.category) || $0.state.has(.notResponding)
-        }
+        let troubled = self.troubled
         guard !troubled.isEmpty else { return ["All nodes are up."] }
         var lines = ["Nodes out of service (\(troubled.count)):"]
         for node in troubled.prefix(20) {
@@ -143,21 +157,11 @@ public struct StatusReport: Sendable {
     }
 
     private func freeGPUs() -> [String] {
-        let gpuNodes = nodes.filter { $0.gpusTotal > 0 }
-        guard !gpuNodes.isEmpty else { return [] }
-        var byType: [String: (free: Int, total: Int)] = [:]
-        for node in gpuNodes {
-            let type = node.gres.gpuTypes.first ?? "gpu"
-            let free = node.state.acceptsNewJobs ? node.gpusFree : 0
-            byType[type, default: (0, 0)].free += free
-            byType[type, default: (0, 0)].total += node.gpusTotal
-        }
+        guard let gpus = facts?.gpus[scope], !gpus.byType.isEmpty else { return [] }
+        let byType = gpus.byType
         let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \(byType[$0]!.total) \($0.uppercased()) free" }
         var line = "GPUs: " + parts.joined(separator: ", ")
-        if let best = gpuNodes.filter(\.state.acceptsNewJobs).max(by: { $0.gpusFree < $1.gpusFree }), best.gpusFree > 0
-        {
-            line += "; \(best.name) has \(best.gpusFree) free"
-        }
+        if let best = gpus.mostFree { line += "; \(best.name) has \(best.free) free" }
         return [line]
     }
 

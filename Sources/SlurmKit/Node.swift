@@ -65,7 +65,7 @@ public struct Node: Sendable, Hashable {
 }
 
 /// Why an admin or Slurm took a node out, with who and when (`bad DIMM [root@2026-11-24T19:40:17]`).
-public struct NodeReason: Sendable, Hashable {
+public struct NodeReason: Sendable, Hashable, Codable {
     public var text: String
     public var user: String?
     public var time: Int64?

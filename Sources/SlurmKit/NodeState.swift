@@ -132,7 +132,7 @@ public struct NodeState: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The buckets nodes are counted in: what `/status` colours and `/history` stacks.
-public enum NodeCategory: String, Sendable, Hashable, CaseIterable {
+public enum NodeCategory: String, Sendable, Hashable, CaseIterable, Codable {
     case idle, mixed, allocated, draining, drained, down, reserved, other
 
     /// The words a person reads.

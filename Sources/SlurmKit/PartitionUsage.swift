@@ -1,5 +1,5 @@
 /// Per-partition totals for one snapshot: what `/status` shows and `partition_samples` stores each poll.
-public struct PartitionUsage: Sendable, Hashable {
+public struct PartitionUsage: Sendable, Hashable, Codable {
     /// The name of the cluster-wide row, counting each node once however many partitions it is in.
     public static let allPartitions = "*"
 

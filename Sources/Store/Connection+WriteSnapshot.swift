@@ -1,3 +1,4 @@
+import ClusterFacts
 public import SlurmKit
 
 extension Connection {
@@ -41,8 +42,10 @@ extension Connection {
             ])
             try writeNodes(snapshot, cluster: cluster, summary: &summary)
             try writePartitions(snapshot, cluster: cluster)
-            try writeSamples(snapshot, cluster: cluster)
+            let facts = ClusterFacts(snapshot, cluster: cluster)
+            try writeSamples(facts.usage, at: snapshot.takenAt, cluster: cluster)
             try writeJobs(snapshot, cluster: cluster, summary: &summary)
+            try writeFacts(facts)
             try transitions?(stored == nil, summary)
             try beforeCommit?()
             return summary
@@ -177,7 +180,8 @@ extension Connection {
         }
     }
 
-    private func writeSamples(_ snapshot: ClusterSnapshot, cluster: String) throws {
+    /// One history sample per partition: the facts' usage, so the history and the summaries hold the same counts.
+    private func writeSamples(_ usages: [PartitionUsage], at time: Int64, cluster: String) throws {
         let insert = try statement(
             """
             INSERT OR REPLACE INTO partition_samples (cluster, partition, at, nodes_total, idle, mixed, allocated,
@@ -186,9 +190,9 @@ extension Connection {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         )
-        for usage in PartitionUsage.compute(snapshot) {
+        for usage in usages {
             var values: [SQLValue] = [
-                .text(cluster), .text(usage.partition), .integer(snapshot.takenAt), SQLValue(usage.nodesTotal),
+                .text(cluster), .text(usage.partition), .integer(time), SQLValue(usage.nodesTotal),
             ]
             values += NodeCategory.allCases.map { SQLValue(usage.nodes($0)) }
             values += [

@@ -191,6 +191,17 @@ enum Schema {
         CREATE INDEX jobs_ended_unnoticed ON jobs(cluster) WHERE end_noticed IS NULL
             AND (final_state IS NOT NULL OR gone_at IS NOT NULL);
         """,
+        // 4: the latest snapshot's `ClusterFacts` per cluster, written in the snapshot's transaction: summaries
+        // read this one row instead of every node and job. `version` is the encoding's; history stays in the
+        // tables above.
+        """
+        CREATE TABLE cluster_facts (
+            cluster TEXT PRIMARY KEY,
+            snapshot_at INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            facts TEXT NOT NULL
+        );
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.

@@ -1,3 +1,4 @@
+import ClusterFacts
 import Foundation
 import Testing
 
@@ -28,9 +29,7 @@ struct StatusReportTests {
         return StatusReport(
             cluster: "lab", now: 1_800_003_600, timeZone: utc, slurmVersion: "slurm 23.11.4",
             snapshotTime: snapshotTime, latestPoll: latest, failuresSinceSuccess: failures,
-            usage: PartitionUsage.compute(snapshot), partitions: snapshot.partitions, nodes: snapshot.nodes,
-            waitingByReason: Dictionary(grouping: snapshot.jobs.filter(\.state.isPending), by: \.reason.code)
-                .mapValues(\.count))
+            facts: ClusterFacts(snapshot, cluster: "lab"))
     }
 
     @Test("a fresh snapshot: table, out-of-service nodes with who and when, free GPUs, pending reasons")

@@ -1,0 +1,103 @@
+import ClusterFacts
+import FixtureSupport
+import Foundation
+import Simulation
+import SlurmKit
+import Store
+import Testing
+
+/// The facts against the store's own row-by-row reads of the same snapshot: one truth, whichever way it is read.
+@Suite("cluster facts: computed once per poll, stored with the snapshot, equal to what the rows say")
+struct ClusterFactsTests {
+    static func labSnapshot() throws -> ClusterSnapshot {
+        let dir = Fixtures.path("lab-22.05")
+        func read(_ name: String) throws -> String { try String(contentsOfFile: dir + "/" + name, encoding: .utf8) }
+        let text = PollScript.assemble(
+            nonce: "s",
+            sections: [
+                .meta: .init(text: try read("meta.txt")), .nodes: .init(text: try read("nodes.txt")),
+                .partitions: .init(text: try read("partitions.txt")), .jobs: .init(text: try read("jobs.txt")),
+                .accounting: .init(text: try read("accounting.txt")),
+            ])
+        return try SnapshotParser.parse(stdout: text, stderr: "", nonce: "s", fallbackTime: 0)
+    }
+
+    static func simulatedSnapshot(nodes: Int, at time: Int64) throws -> ClusterSnapshot {
+        let cluster = SimulatedCluster(layout: .scaled(nodes: nodes), epoch: time - 2 * 86_400)
+        return try SnapshotParser.parse(
+            stdout: cluster.output(at: time, nonce: "f", toppedUpTo: nodes * 5), stderr: "", nonce: "f",
+            fallbackTime: time)
+    }
+
+    /// Stores `snapshot` and checks the stored facts against the rows written beside them.
+    static func checkAgainstRows(_ snapshot: ClusterSnapshot) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try Database(path: directory.file("facts.db")).sync { connection in try check(connection, snapshot) }
+    }
+
+    static func check(_ connection: Connection, _ snapshot: ClusterSnapshot) throws {
+        _ = try connection.recordSnapshot(snapshot, cluster: "c", source: "test", startedAt: snapshot.takenAt)
+        let facts = try #require(try connection.latestFacts(cluster: "c"))
+        #expect(facts == ClusterFacts(snapshot, cluster: "c"), "the stored facts decode to what was computed")
+        #expect(facts.snapshotAt == snapshot.takenAt && facts.version == ClusterFacts.currentVersion)
+
+        // The samples store every state's count, zeros included; the facts leave zeros out.
+        func withoutZeros(_ usage: [PartitionUsage]) -> Set<PartitionUsage> {
+            Set(
+                usage.map {
+                    var item = $0; item.nodesByCategory = item.nodesByCategory.filter { $0.value > 0 }; return item
+                })
+        }
+        #expect(withoutZeros(facts.usage) == withoutZeros(try connection.latestUsage(cluster: "c")), "samples agree")
+        #expect(facts.partitions.map(\.name) == (try connection.currentPartitions(cluster: "c")).map(\.name))
+
+        let nodes = try connection.currentNodes(cluster: "c")
+        let troubled = nodes.filter {
+            [.down, .drained, .draining].contains($0.state.category) || $0.state.has(.notResponding)
+        }
+        #expect(facts.outOfService.map(\.name) == troubled.map(\.name))
+        #expect(facts.outOfService.map(\.reason) == troubled.map(\.reason))
+
+        for scope in [PartitionUsage.allPartitions] + facts.partitions.map(\.name) {
+            let inScope = nodes.filter { scope == PartitionUsage.allPartitions || $0.partitions.contains(scope) }
+            let gpuNodes = inScope.filter { $0.gpusTotal > 0 }
+            let total = gpuNodes.reduce(0) { $0 + $1.gpusTotal }
+            let free = gpuNodes.filter(\.state.acceptsNewJobs).reduce(0) { $0 + $1.gpusFree }
+            let summary = facts.gpus[scope]
+            #expect((summary?.byType.values.reduce(0) { $0 + $1.total } ?? 0) == total, "GPUs in \(scope)")
+            #expect((summary?.byType.values.reduce(0) { $0 + $1.free } ?? 0) == free, "free GPUs in \(scope)")
+            let waiting = try connection.waitingJobsByReason(
+                cluster: "c", partition: scope == PartitionUsage.allPartitions ? nil : scope)
+            #expect((facts.waitingByReason[scope] ?? [:]) == waiting, "waiting jobs in \(scope)")
+        }
+    }
+
+    @Test("the real Slurm 22.05 lab snapshot")
+    func lab() throws {
+        let snapshot = try Self.labSnapshot()
+        let facts = ClusterFacts(snapshot, cluster: "c")
+        #expect(!facts.outOfService.isEmpty && !(facts.waitingByReason[PartitionUsage.allPartitions] ?? [:]).isEmpty)
+        try Self.checkAgainstRows(snapshot)
+    }
+
+    @Test("a simulated 600-node cluster with GPUs, drains and a queue")
+    func simulated() throws {
+        let snapshot = try Self.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
+        #expect(snapshot.nodes.contains { $0.gpusTotal > 0 })
+        try Self.checkAgainstRows(snapshot)
+    }
+
+    @Test("facts of another encoding version read as missing, for the next poll to write anew")
+    func otherVersion() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let snapshot = try Self.labSnapshot()
+        try Database(path: directory.file("facts.db")).sync { connection in
+            _ = try connection.recordSnapshot(snapshot, cluster: "c", source: "test", startedAt: snapshot.takenAt)
+            try connection.execute("UPDATE cluster_facts SET version = version + 1")
+            #expect(try connection.latestFacts(cluster: "c") == nil)
+            #expect(try connection.latestFacts(cluster: "elsewhere") == nil)
+        }
+    }
+}
