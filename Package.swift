@@ -119,7 +119,7 @@ let package = Package(
 
         // libFuzzer target for the request parser through the connection state machine (scripts/fuzz http).
         .executableTarget(name: "http-fuzz", dependencies: ["HTTPServer"], path: "Tests/HTTPFuzz"),
-        .target(name: "FixtureSupport", dependencies: ["Threads"], path: "Tests/FixtureSupport"),
+        .target(name: "FixtureSupport", dependencies: ["SlurmKit", "Threads"], path: "Tests/FixtureSupport"),
         // Test support: Discord's REST API faked on loopback, checking requests as Discord documents them.
         .target(
             name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],

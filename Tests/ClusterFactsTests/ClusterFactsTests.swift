@@ -9,19 +9,6 @@ import Testing
 /// The facts against the store's own row-by-row reads of the same snapshot: one truth, whichever way it is read.
 @Suite("cluster facts: computed once per poll, stored with the snapshot, equal to what the rows say")
 struct ClusterFactsTests {
-    static func labSnapshot() throws -> ClusterSnapshot {
-        let dir = Fixtures.path("lab-22.05")
-        func read(_ name: String) throws -> String { try String(contentsOfFile: dir + "/" + name, encoding: .utf8) }
-        let text = PollScript.assemble(
-            nonce: "s",
-            sections: [
-                .meta: .init(text: try read("meta.txt")), .nodes: .init(text: try read("nodes.txt")),
-                .partitions: .init(text: try read("partitions.txt")), .jobs: .init(text: try read("jobs.txt")),
-                .accounting: .init(text: try read("accounting.txt")),
-            ])
-        return try SnapshotParser.parse(stdout: text, stderr: "", nonce: "s", fallbackTime: 0)
-    }
-
     static func simulatedSnapshot(nodes: Int, at time: Int64) throws -> ClusterSnapshot {
         let cluster = SimulatedCluster(layout: .scaled(nodes: nodes), epoch: time - 2 * 86_400)
         return try SnapshotParser.parse(
@@ -75,7 +62,7 @@ struct ClusterFactsTests {
 
     @Test("the real Slurm 22.05 lab snapshot")
     func lab() throws {
-        let snapshot = try Self.labSnapshot()
+        let snapshot = try labSnapshot()
         let facts = ClusterFacts(snapshot, cluster: "c")
         #expect(!facts.outOfService.isEmpty && !(facts.waitingByReason[PartitionUsage.allPartitions] ?? [:]).isEmpty)
         try Self.checkAgainstRows(snapshot)
@@ -92,7 +79,7 @@ struct ClusterFactsTests {
     func otherVersion() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let snapshot = try Self.labSnapshot()
+        let snapshot = try labSnapshot()
         try Database(path: directory.file("facts.db")).sync { connection in
             _ = try connection.recordSnapshot(snapshot, cluster: "c", source: "test", startedAt: snapshot.takenAt)
             try connection.execute("UPDATE cluster_facts SET version = version + 1")
