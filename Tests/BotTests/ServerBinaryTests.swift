@@ -170,17 +170,23 @@ struct ServerBinaryTests {
         #expect(health.status == 200)
     }
 
+    /// The server on a database holding one poll of the lab (cluster "lab"), with `extra` settings.
+    static func startOnLab(_ extra: [String: String]) async throws -> (Spawned, String, TemporaryDirectory) {
+        let (_, directory) = try await labDatabase()
+        let (server, url) = try await start(
+            ["SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0"]
+                .merging(extra) { $1 })
+        return (server, url, directory)
+    }
+
     @Test("a node probe that takes 6 s: type 5 leaves at the 2 s deferral limit (+200 ms at most), the edit after")
     func deferralDeadlineOverTheWire() async throws {
-        let (database, directory) = try await labDatabase()
-        defer { directory.remove() }
-        _ = database
         let fake = try FakeDiscord()
-        let (server, url) = try await Self.start([
-            "SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0",
+        let (server, url, directory) = try await Self.startOnLab([
             "SLURM_SOURCE": "local", "SLURMBOT_NODE_PROBE": "sleep 6; cat /proc/loadavg /proc/meminfo # {node}",
             "DISCORD_API_BASE": fake.baseURL,
         ])
+        defer { directory.remove() }
         defer { server.kill() }
         let clock = ContinuousClock()
         let started = clock.now
@@ -197,14 +203,11 @@ struct ServerBinaryTests {
 
     @Test("40 chart replies deferred to a Discord API that never answers: the server's threads stay bounded")
     func threadsBoundedWhenDiscordHangs() async throws {
-        let (database, directory) = try await labDatabase()
-        defer { directory.remove() }
-        _ = database
         let hole = try BlackHole()
-        let (server, url) = try await Self.start([
-            "SLURMBOT_DB": directory.file("bot.db"), "SLURMBOT_CLUSTER": "lab", "DISCORD_TIMESTAMP_WINDOW": "0",
-            "DISCORD_API_BASE": "http://127.0.0.1:\(hole.port)/api/v10",
+        let (server, url, directory) = try await Self.startOnLab([
+            "DISCORD_API_BASE": "http://127.0.0.1:\(hole.port)/api/v10"
         ])
+        defer { directory.remove() }
         defer { server.kill() }
         func threads() throws -> Int {
             try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.pid)/task").count

@@ -41,7 +41,7 @@ struct HTTPServerAbuseTests {
         _ configuration: HTTPServerConfiguration = .init(host: "127.0.0.1", port: 0),
         responder: HoldingResponder = HoldingResponder()
     ) throws -> HTTPServer {
-        try HTTPServer(configuration: configuration, responder: responder, logger: Logger(label: "test"))
+        try HTTPServerLiveTests.server(configuration, responder: responder)
     }
 
     /// One request on a new connection, and how long it took to be answered.

@@ -33,9 +33,10 @@ struct TestResponder: HTTPResponder {
     "the HTTP server on real sockets: keep-alive, pipelining, limits, slow clients, many clients, shutdown", .serialized
 )
 struct HTTPServerLiveTests {
-    static func server(
+    /// A live server on a free loopback port; the hostile-input suite passes a responder of its own.
+    static func server<Responder: HTTPResponder>(
         _ configuration: HTTPServerConfiguration = .init(host: "127.0.0.1", port: 0),
-        responder: TestResponder = TestResponder()
+        responder: Responder = TestResponder()
     ) throws -> HTTPServer {
         try HTTPServer(configuration: configuration, responder: responder, logger: Logger(label: "test"))
     }
