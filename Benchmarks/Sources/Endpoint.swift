@@ -13,8 +13,6 @@ import Store
 /// connections, straight to the server and through Caddy; beside it, libsodium's raw verify rate on this machine;
 /// then PING latency while the server is flooded with tiny chunks and while 5,000 idle sockets are open.
 func endpointBenchmark() async throws {
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
     let shell = LocalRunner()
     let seconds = Int(arguments.firstIndex(of: "--seconds").flatMap { Int(arguments[$0 + 1]) } ?? 10)
 
@@ -61,66 +59,33 @@ func endpointBenchmark() async throws {
     _ = try await Poller(
         runner: SimulatedRunner(now: { clock.now }), database: database, cluster: "demo", logger: Logger(label: "bench")
     ).pollOnce()
-    let environment =
-        "DISCORD_PUBLIC_KEY=\(key.publicKeyHex) SLURMBOT_LISTEN=127.0.0.1:\(serverPort) SLURMBOT_DB=\(directory)/bench.db "
-        + "SLURMBOT_ENV_FILE=/nonexistent DISCORD_TIMESTAMP_WINDOW=0"
-    _ = try await shell.run(
-        "env \(environment) \(repository)/.build/release/slurmbot-server >\(directory)/server.log 2>&1 & echo $! >\(directory)/server.pid",
-        timeout: .seconds(10))
+    let wrk = Wrk(directory: directory, key: key)
+    try await wrk.startServer(repository: repository, database: directory + "/bench.db", port: serverPort)
     _ = try await shell.run(
         "env SLURMBOT_SITE=http://127.0.0.1:\(caddyPort) CADDY_ADMIN=off SLURMBOT_UPSTREAM=127.0.0.1:\(serverPort) "
             + "XDG_DATA_HOME=\(directory)/caddy XDG_CONFIG_HOME=\(directory)/caddy "
             + "caddy run --config \(repository)/Caddyfile --adapter caddyfile >\(directory)/caddy.log 2>&1 & "
             + "echo $! >\(directory)/caddy.pid", timeout: .seconds(10))
     defer {
-        for name in ["server", "caddy"] {
-            if let pid = try? String(contentsOfFile: "\(directory)/\(name).pid", encoding: .utf8) {
-                kill(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, SIGTERM)
-            }
-        }
+        wrk.stop("server")
+        wrk.stop("caddy")
     }
     try await Task.sleep(for: .seconds(1))
 
-    func script(_ name: String, body: [UInt8], signedBy signer: SigningKey) throws -> String {
-        let path = "\(directory)/\(name).lua"
-        let (signature, stamp) = signer.headers(for: body, timestamp: timestamp)
-        try """
-        wrk.method = "POST"
-        wrk.body = '\(String(decoding: body, as: UTF8.self))'
-        wrk.headers["Content-Type"] = "application/json"
-        wrk.headers["X-Signature-Ed25519"] = "\(signature)"
-        wrk.headers["X-Signature-Timestamp"] = "\(stamp)"
-        """.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-    let status = Array(
-        #"{"id":"1","application_id":"42","type":2,"token":"tok","version":1,"guild_id":"1","data":{"name":"status"}}"#
-            .utf8)
     // A well-formed signature by another key: libsodium must do all its work before refusing it, the worst case.
     let kinds = [
-        ("PING", try script("ping", body: body, signedBy: key)),
-        ("forged", try script("forged", body: body, signedBy: SigningKey())),
-        ("/status", try script("status", body: status, signedBy: key)),
+        ("PING", try wrk.script("ping", body: Wrk.ping)),
+        ("forged", try wrk.script("forged", body: Wrk.ping, signedBy: SigningKey())),
+        ("/status", try wrk.script("status", body: Wrk.command("status"))),
     ]
     print("wrk, \(seconds) s each, 2 threads (\(nproc()) cores shared by wrk, the server and Caddy):")
     print("  target   connections  request   requests/s  p99        of the raw 1-core verify rate")
     for (name, port) in [("direct", serverPort), ("Caddy", caddyPort)] {
         for connections in [64, 256] {
             for (kind, file) in kinds {
-                let run = try await shell.run(
-                    "wrk -t2 -c\(connections) -d\(seconds)s --latency -s \(file) http://127.0.0.1:\(port)/interactions",
-                    timeout: .seconds(seconds + 30))
-                let rate =
-                    run.stdout.components(separatedBy: "Requests/sec:").last.flatMap {
-                        Double($0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")[0])
-                    } ?? 0
-                let p99 =
-                    run.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }
-                    .map { String($0.split(separator: " ").last ?? "?") } ?? "?"
-                let errors = run.stdout.contains("Non-2xx") && kind != "forged" ? "  (non-2xx answers!)" : ""
-                func pad(_ text: String, _ width: Int) -> String {
-                    text.padding(toLength: width, withPad: " ", startingAt: 0)
-                }
+                let result = try await wrk.run(file, port: port, connections: connections, seconds: seconds)
+                let (rate, p99) = (result.rate, result.p99)
+                let errors = result.non2xx && kind != "forged" ? "  (non-2xx answers!)" : ""
                 print(
                     "  " + pad(name, 9) + pad(String(connections), 13) + pad(kind, 10)
                         + pad(String(format: "%.0f", rate), 12) + pad(p99, 11)

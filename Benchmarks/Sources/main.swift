@@ -4,8 +4,9 @@
 //                 polls through the poller, without watches and with 300 (alerts queued, not sent)
 //   storage-day   database size after a day of a 10,000-node cluster polled every minute, beside the size of
 //                 storing every node's state every poll (SQLite rows and the original tool's JSON lines)
-//   status-10k    /status from the stored facts of a 10,000-node / 50,000-job snapshot, beside the row-by-row read
-//                 it replaced; what computing the facts adds to a steady-state poll
+//   status-10k    /status, /queue and /canrun from the stored facts of a 10,000-node / 50,000-job snapshot: what
+//                 the facts add to a steady-state poll, one answer's reads beside the row-by-row reads they
+//                 replaced, and wrk at 64 connections against the release server beside signed PINGs
 //   endpoint      wrk against slurmbot-server (valid and bad signatures, 64 and 256 connections, direct and through
 //                 Caddy) beside libsodium's raw verify rate; signed-PING latency under a flood of 1-byte chunks
 //                 and with 5,000 idle sockets open
@@ -210,7 +211,7 @@ case "parse-store":
     try parseStore()
     try await pollWithAlerts()
 case "storage-day": try storageDay()
-case "status-10k": try statusFactsBenchmark()
+case "status-10k": try await statusFactsBenchmark()
 case "ssh-poll": try await sshPoll()
 case "endpoint": try await endpointBenchmark()
 case "charts": try await chartsBenchmark()
@@ -253,7 +254,7 @@ case "all":
     try parseStore()
     try await pollWithAlerts()
     try storageDay()
-    try statusFactsBenchmark()
+    try await statusFactsBenchmark()
     try await endpointBenchmark()
     try await chartsBenchmark()
     try await blockingBenchmark()

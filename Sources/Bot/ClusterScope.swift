@@ -1,3 +1,4 @@
+import ClusterFacts
 import Discord
 import Foundation
 import Reports
@@ -90,11 +91,13 @@ extension CommandContext {
     }
 
     /// Runs `body` on the store for the resolved cluster, turning refusals and store errors into replies.
+    /// - Parameter writes: whether `body` writes (watches); bodies that only read run on a read-only connection,
+    ///   beside other readers.
     func withCluster(
-        _ body: @escaping @Sendable (Connection, ClusterScope) throws -> Reply
+        writes: Bool = false, _ body: @escaping @Sendable (Connection, ClusterScope) throws -> Reply
     ) async -> Reply {
         do {
-            return try await reading(body)
+            return try await reading(writes: writes, body)
         } catch {
             return error.reply
         }
@@ -103,7 +106,7 @@ extension CommandContext {
     /// Reads what a command needs for the resolved cluster; refusals and store errors come back as the reply to
     /// send instead. Charts are read here and drawn afterwards, so a long render never holds the store.
     func reading<T: Sendable>(
-        _ body: @escaping @Sendable (Connection, ClusterScope) throws -> T
+        writes: Bool = false, _ body: @escaping @Sendable (Connection, ClusterScope) throws -> T
     ) async throws(EarlyReply) -> T {
         guard let database else { throw EarlyReply(.problem("This bot has no cluster data configured yet.")) }
         let requested: String?
@@ -115,7 +118,7 @@ extension CommandContext {
         let (defaultCluster, timeZone) = (self.defaultCluster, self.timeZone)
         let outcome: Result<T, EarlyReply>
         do {
-            outcome = try await database.run { connection in
+            let work: @Sendable (Connection) throws -> Result<T, EarlyReply> = { connection in
                 switch try ClusterScope.resolve(connection, requested: requested, defaultCluster: defaultCluster) {
                 case .failure(let refusal): return .failure(EarlyReply(.problem(refusal.message)))
                 case .success(let scope) where scope.snapshotAt == nil:
@@ -128,6 +131,7 @@ extension CommandContext {
                     }
                 }
             }
+            outcome = try await writes ? database.run(work) : database.read(work)
         } catch {
             throw EarlyReply(.storeFailure(error))
         }
@@ -155,5 +159,20 @@ extension ClusterScope {
             throw Refusal("No partition \(partition) in cluster \(cluster).")
         }
         return partitions
+    }
+}
+
+extension ClusterScope {
+    /// The facts of the cluster's newest snapshot; a `partition` it does not have is refused.
+    func facts(_ connection: Connection, checking partition: String?) throws -> ClusterFacts {
+        guard let facts = try connection.latestFacts(cluster: cluster) else {
+            throw Refusal(
+                "The cluster facts of \(cluster) are not written yet: this version of slurmbot computes them at the "
+                    + "next poll.")
+        }
+        if let partition, !facts.partitions.contains(where: { $0.name == partition }) {
+            throw Refusal("No partition \(partition) in cluster \(cluster).")
+        }
+        return facts
     }
 }

@@ -39,7 +39,7 @@ public struct HealthCheck: Sendable {
             return (false, Self.encode(Report(status: "error", error: "no database configured")))
         }
         do {
-            let clusters = try await database.run { connection in
+            let clusters = try await database.read { connection in
                 try connection.clusters().map { cluster in
                     Report.Cluster(
                         cluster: cluster,

@@ -59,7 +59,7 @@ enum Suggestions {
         let requested = context.string("cluster").flatMap { SlurmName.isValid($0) ? $0 : nil }
         let defaultCluster = context.defaultCluster
         let names: [String] =
-            (try? await database.run { connection in
+            (try? await database.read { connection in
                 if option == "cluster" { return try connection.clusters() }
                 guard
                     case .success(let scope) = try ClusterScope.resolve(

@@ -77,6 +77,12 @@ public struct Job: Sendable, Hashable {
     /// GPUs this job holds in total (per-node request times nodes).
     public var gpus: Int { gres.gpuCount * max(1, nodeCount) }
 
+    /// The partition the job counts in: a job submitted to several (`-p a,b`) counts in the first until it
+    /// starts, when Slurm lists the one it runs in.
+    public var homePartition: String {
+        partition.contains(",") ? String(partition.prefix { $0 != "," }) : partition
+    }
+
     /// Whether this line stands for several not-yet-started array tasks (`123_[5-10%2]`).
     public var isPendingArrayRemainder: Bool { arrayTask?.contains(where: { !$0.isNumber }) ?? false }
 }

@@ -42,9 +42,7 @@ public struct PartitionUsage: Sendable, Hashable, Codable {
         for job in snapshot.jobs {
             let running = job.state.holdsResources
             guard running || job.state.isPending else { continue }
-            // A job submitted to several partitions (`-p a,b`) counts in the first until it starts.
-            let name = job.partition.contains(",") ? String(job.partition.prefix { $0 != "," }) : job.partition
-            let position = index[name]
+            let position = index[job.homePartition]
             if running {
                 all.jobsRunning += 1
                 if let position { rows[position].jobsRunning += 1 }

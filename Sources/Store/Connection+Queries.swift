@@ -251,6 +251,25 @@ extension Connection {
         return counts
     }
 
+    /// How many listed jobs wait in each of `partitions` that Slurm would consider before `job`: a higher
+    /// priority, or the same priority and submitted earlier (the lower job id on the same second). Counted in SQL:
+    /// a big cluster lists tens of thousands waiting.
+    public func waitingAhead(cluster: String, of job: Job, in partitions: [String]) throws -> [String: Int] {
+        guard let priority = job.priority, !partitions.isEmpty else { return [:] }
+        let submit = job.submitTime ?? .max
+        let sql =
+            "SELECT partition, COUNT(*) FROM jobs WHERE cluster = ? AND gone_at IS NULL AND job_id != ? AND state IN "
+            + "(\(JobState.waiting.map { _ in "?" }.joined(separator: ","))) "
+            + "AND partition IN (\(partitions.map { _ in "?" }.joined(separator: ","))) "
+            + "AND (priority > ? OR (priority = ? AND (submit_time < ? OR (submit_time = ? AND job_id < ?)))) "
+            + "GROUP BY partition"
+        let values: [SQLValue] =
+            [.text(cluster), SQLValue(job.jobID)] + JobState.waiting.map { .text($0.rawValue) }
+            + partitions.map { .text($0) }
+            + [SQLValue(priority), SQLValue(priority), .integer(submit), .integer(submit), SQLValue(job.jobID)]
+        return Dictionary(uniqueKeysWithValues: try statement(sql).query(values) { ($0.text(0), $0.int(1)) })
+    }
+
     /// The names of the nodes in the latest snapshot, for suggestions as people type.
     public func nodeNames(cluster: String) throws -> [String] {
         try statement("SELECT name FROM nodes WHERE cluster = ? AND gone_at IS NULL").query([.text(cluster)]) {

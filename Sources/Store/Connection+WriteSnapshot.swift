@@ -40,12 +40,15 @@ extension Connection {
                 SQLValue(snapshot.nodes.count), SQLValue(snapshot.jobs.count),
                 snapshot.notes.isEmpty ? .null : .text(snapshot.notes.joined(separator: "\n")),
             ])
+            let pollID = lastInsertedRowID
             try writeNodes(snapshot, cluster: cluster, summary: &summary)
             try writePartitions(snapshot, cluster: cluster)
-            let facts = ClusterFacts(snapshot, cluster: cluster)
+            let facts = ClusterFacts(
+                snapshot, cluster: cluster,
+                since: try openSince(cluster: cluster, nodes: ClusterFacts.outOfService(snapshot.nodes).map(\.name)))
             try writeSamples(facts.usage, at: snapshot.takenAt, cluster: cluster)
             try writeJobs(snapshot, cluster: cluster, summary: &summary)
-            try writeFacts(facts)
+            try writeFacts(facts, pollID: pollID)
             try transitions?(stored == nil, summary)
             try beforeCommit?()
             return summary

@@ -10,6 +10,8 @@ internal import CSQLite
 public final class Connection {
     let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// Facts this connection's `Database` decoded already, shared by its connections; nil for a lone connection.
+    var factsCache: FactsCache?
 
     /// Opens (creating if needed) the database at `path`.
     /// - Parameters:
@@ -129,4 +131,7 @@ public final class Connection {
 
     /// Rows changed by the last statement.
     public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the row this connection inserted last.
+    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 }

@@ -202,6 +202,11 @@ enum Schema {
             facts TEXT NOT NULL
         );
         """,
+        // 5: which poll wrote the facts, so a reader that decoded them once knows when they changed (two polls
+        // can print the same snapshot time).
+        """
+        ALTER TABLE cluster_facts ADD COLUMN poll_id INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.

@@ -77,8 +77,9 @@ struct ServerCommand: AsyncParsableCommand {
                 "no database at \(path) yet (the poller creates it on its first poll): only PING and /help will answer")
         } else {
             do {
-                // Writable for /watch and /unwatch; everything else only reads.
-                database = try Database(path: path)
+                // Writable for /watch and /unwatch; everything else reads on four read-only connections, so a
+                // slow history query never holds up a /status (SQLite waits on the disk, not only the CPU).
+                database = try Database(path: path, readers: 4)
             } catch {
                 logger.error("cannot use the database at \(path): \(error); only PING and /help will answer")
             }

@@ -26,7 +26,11 @@ struct ClusterFactsTests {
     static func check(_ connection: Connection, _ snapshot: ClusterSnapshot) throws {
         _ = try connection.recordSnapshot(snapshot, cluster: "c", source: "test", startedAt: snapshot.takenAt)
         let facts = try #require(try connection.latestFacts(cluster: "c"))
-        #expect(facts == ClusterFacts(snapshot, cluster: "c"), "the stored facts decode to what was computed")
+        // On the first poll every node's history starts with the snapshot.
+        #expect(facts.outOfService.allSatisfy { $0.since == snapshot.takenAt })
+        var stored = facts
+        for index in stored.outOfService.indices { stored.outOfService[index].since = nil }
+        #expect(stored == ClusterFacts(snapshot, cluster: "c"), "the stored facts decode to what was computed")
         #expect(facts.snapshotAt == snapshot.takenAt && facts.version == ClusterFacts.currentVersion)
 
         // The samples store every state's count, zeros included; the facts leave zeros out.
@@ -57,6 +61,63 @@ struct ClusterFactsTests {
             let waiting = try connection.waitingJobsByReason(
                 cluster: "c", partition: scope == PartitionUsage.allPartitions ? nil : scope)
             #expect((facts.waitingByReason[scope] ?? [:]) == waiting, "waiting jobs in \(scope)")
+        }
+        try checkJobs(facts, connection)
+        try checkFits(facts, connection)
+    }
+
+    /// `/queue`'s numbers: per scope and per user, as counted from every listed job.
+    static func checkJobs(_ facts: ClusterFacts, _ connection: Connection) throws {
+        let jobs = try connection.jobs(cluster: "c", filter: JobFilter(limit: 10_000_000)).map(\.job)
+        for scope in [PartitionUsage.allPartitions] + facts.partitions.map(\.name) {
+            let (all, byUser) = RowByRow.jobs(jobs, scope: scope)
+            let summary = facts.jobs[scope] ?? JobsSummary()
+            #expect(
+                RowByRow.Jobs(
+                    running: summary.running, cpus: summary.runningCPUs, gpus: summary.runningGPUs,
+                    waiting: summary.waiting) == all, "jobs in \(scope)")
+            #expect(
+                summary.byUser.mapValues {
+                    RowByRow.Jobs(running: $0.running, cpus: $0.cpus, gpus: $0.gpus, waiting: $0.waiting)
+                } == byUser, "jobs by user in \(scope)")
+            #expect(summary.running == facts.usage(scope)?.jobsRunning, "/queue and /status count alike")
+            #expect(summary.waiting == facts.usage(scope)?.jobsPending)
+            let started = jobs.filter {
+                $0.state.holdsResources && $0.startTime != nil
+                    && (scope == PartitionUsage.allPartitions || $0.homePartition == scope)
+            }.map(\.startTime!).sorted()
+            #expect(summary.longestRunning.map(\.startedAt) == Array(started.prefix(JobsSummary.longestKept)))
+        }
+    }
+
+    /// `/canrun`'s answers for requests small and large, against the fit computed from every node and job.
+    static func checkFits(_ facts: ClusterFacts, _ connection: Connection) throws {
+        let nodes = try connection.currentNodes(cluster: "c")
+        let partitions = try connection.currentPartitions(cluster: "c")
+        let jobs = try connection.jobs(cluster: "c", filter: JobFilter(states: [.running], limit: 10_000_000))
+            .map(\.job)
+        let requests = [
+            ResourceFit.Request(), ResourceFit.Request(cpus: 3, memoryMB: 3000),
+            ResourceFit.Request(cpus: 4, gpus: 1), ResourceFit.Request(cpus: 1, gpus: 2),
+            ResourceFit.Request(cpus: 64, memoryMB: 200_000, gpus: 4), ResourceFit.Request(cpus: 2, seconds: 3 * 86_400),
+            ResourceFit.Request(cpus: 100_000),
+        ]
+        for request in requests {
+            for partition in [nil] + partitions.map(\.name) {
+                let answer = ResourceFit.answer(request, facts: facts, in: partition)
+                let reference = RowByRow.fit(
+                    request, nodes: nodes, partitions: partitions, jobs: jobs, in: partition, now: facts.snapshotAt)
+                #expect(answer.nowCount == reference.now.count, "\(request) in \(partition ?? "any")")
+                #expect(Set(answer.now.map(\.node)).isSubset(of: reference.now))
+                #expect(answer.now.count == min(answer.nowCount, ResourceFit.listed))
+                #expect(
+                    answer.now.map(\.resources)
+                        == answer.now.map(\.resources).sorted { ($0.gpus, $0.cpus, $0.memoryMB) > ($1.gpus, $1.cpus, $1.memoryMB) },
+                    "most free first")
+                #expect(answer.totalFree == reference.totalFree && answer.candidates == reference.candidates)
+                #expect(answer.tooLongFor == reference.tooLongFor)
+                #expect(answer.later?.at == reference.later?.at, "the first later fit, \(request)")
+            }
         }
     }
 

@@ -35,6 +35,7 @@ struct StoreTests {
             try old.execute("PRAGMA user_version = 1")
             // Today's writer also stores the snapshot's facts; their table goes again before the upgrade.
             try old.execute(Schema.migrations[3])
+            try old.execute(Schema.migrations[4])
             try old.recordSnapshot(snapshot, cluster: "c", source: "fixture", startedAt: snapshot.takenAt)
             try old.execute("DROP TABLE cluster_facts")
             return try old.nodeTimelines(cluster: "c", from: 0, to: snapshot.takenAt + 60)

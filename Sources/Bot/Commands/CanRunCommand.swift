@@ -1,3 +1,4 @@
+import ClusterFacts
 import Discord
 import Foundation
 import SlurmKit
@@ -21,17 +22,10 @@ struct CanRunCommand: SlashCommand {
         let (now, timeZone) = (context.now, context.timeZone)
         let finalRequest = request
         return await context.withCluster { connection, scope in
-            let partitions = try scope.partitions(connection, checking: partition)
-            let nodes = try connection.currentNodes(cluster: scope.cluster)
-            let jobs = try connection.jobs(
-                cluster: scope.cluster, filter: JobFilter(states: [.running], limit: 10_000_000)
-            ).map(\.job)
-            let answer = ResourceFit.answer(
-                finalRequest, nodes: nodes, partitions: partitions, jobs: jobs, in: partition,
-                now: scope.snapshotAt ?? now)
+            let facts = try scope.facts(connection, checking: partition)
+            let answer = ResourceFit.answer(finalRequest, facts: facts, in: partition)
             var embed = Self.embed(
-                answer, request: finalRequest, partition: partition, snapshot: scope.snapshotAt ?? now,
-                timeZone: timeZone)
+                answer, request: finalRequest, partition: partition, snapshot: facts.snapshotAt, timeZone: timeZone)
             embed.color = Embed.color(stale: scope.isStale(now: now))
             embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
             return Reply(message: MessagePayload(embeds: [embed]))
@@ -80,13 +74,13 @@ struct CanRunCommand: SlashCommand {
         let scope = partition.map { "partition \($0)" } ?? "any partition"
         var lines: [String] = []
         var fields: [Embed.Field] = []
-        if !answer.now.isEmpty {
-            lines.append("**\(counted(answer.now.count, "node"))** could start it now.")
+        if answer.nowCount > 0 {
+            lines.append("**\(counted(answer.nowCount, "node"))** could start it now.")
             let list = answer.now.map { free in
-                "`\(free.node)` \(counted(free.cpus, "CPU")), \(InspectCommand.gigabytes(free.memoryMB))"
-                    + (free.gpus > 0 ? ", " + counted(free.gpus, "GPU") : "") + " free"
+                "`\(free.node)` \(counted(free.resources.cpus, "CPU")), \(InspectCommand.gigabytes(free.resources.memoryMB))"
+                    + (free.resources.gpus > 0 ? ", " + counted(free.resources.gpus, "GPU") : "") + " free"
             }
-            fields.append(.init(name: "Free now", value: QueueCommand.fit(list)))
+            fields.append(.init(name: "Free now", value: QueueCommand.fit(list, total: answer.nowCount)))
         } else {
             lines.append("**No node** can start it now.")
             if let later = answer.later {

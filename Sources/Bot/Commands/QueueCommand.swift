@@ -1,3 +1,4 @@
+import ClusterFacts
 import Discord
 import Foundation
 import SlurmKit
@@ -19,11 +20,8 @@ struct QueueCommand: SlashCommand {
         }
         let (now, timeZone, cluster) = (context.now, context.timeZone, context.string("cluster"))
         return await context.withCluster { connection, scope in
-            _ = try scope.partitions(connection, checking: partition)
-            let jobs = try connection.jobs(
-                cluster: scope.cluster, filter: JobFilter(user: user, partition: partition, limit: 10_000_000)
-            ).map(\.job)
-            var embed = Self.embed(jobs, user: user, partition: partition, cluster: scope.cluster, now: now)
+            let facts = try scope.facts(connection, checking: partition)
+            var embed = Self.embed(facts, user: user, partition: partition, now: now)
             embed.color = Embed.color(stale: scope.isStale(now: now))
             embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
             let options = [("user", user), ("partition", partition), ("cluster", cluster)].compactMap { name, value in
@@ -35,31 +33,31 @@ struct QueueCommand: SlashCommand {
         }
     }
 
-    static func embed(_ jobs: [Job], user: String?, partition: String?, cluster: String, now: Int64) -> Embed {
-        let running = jobs.filter { $0.state == .running }
-        let pending = jobs.filter { $0.state == .pending }
-        var title = "Queue of " + (partition.map { "partition \($0)" } ?? "cluster \(cluster)")
+    static func embed(_ facts: ClusterFacts, user: String?, partition: String?, now: Int64) -> Embed {
+        let jobs = facts.jobs(partition)
+        var title = "Queue of " + (partition.map { "partition \($0)" } ?? "cluster \(facts.cluster)")
         if let user { title += ", user \(user)" }
-        var fields: [Embed.Field] = []
-        let summary =
-            "\(running.count) running (\(counted(running.reduce(0) { $0 + $1.cpus }, "CPU")), \(counted(running.reduce(0) { $0 + $1.gpus }, "GPU"))), "
-            + "\(pending.count) waiting"
-        var description = summary
+        let mine = user.map { jobs.byUser[$0] ?? JobsSummary.UserJobs() }
+        let (running, cpus, gpus, waiting) =
+            mine.map { ($0.running, $0.cpus, $0.gpus, $0.waiting) }
+            ?? (jobs.running, jobs.runningCPUs, jobs.runningGPUs, jobs.waiting)
+        var description = "\(running) running (\(counted(cpus, "CPU")), \(counted(gpus, "GPU"))), \(waiting) waiting"
         if user == nil {
-            description += "\n" + Self.leaderboard(running, pending: pending)
+            description += "\n" + Self.leaderboard(jobs.byUser)
         }
-        let longest = running.compactMap { job in job.startTime.map { (job, now - $0) } }.sorted { $0.1 > $1.1 }.prefix(
-            user == nil ? 5 : 10)
+        var fields: [Embed.Field] = []
+        let longest = (mine?.longestRunning ?? jobs.longestRunning).prefix(user == nil ? 5 : 10)
         if !longest.isEmpty {
-            let lines = longest.map { job, seconds in
-                "`\(job.displayID)` \(job.user) · \(Self.short(job.name, 24)) · \(SlurmDuration.format(Int(seconds)))"
-                    + (job.timeLeft.seconds.map { " · \(SlurmDuration.format($0)) left" } ?? "")
+            let lines = longest.map { job in
+                "`\(job.id)` \(job.user) · \(Self.short(job.name, 24)) · \(SlurmDuration.format(Int(now - job.startedAt)))"
+                    + (job.timeLeftSeconds.map { " · \(SlurmDuration.format($0)) left" } ?? "")
             }
             fields.append(Embed.Field(name: user == nil ? "Longest running" : "Running", value: Self.fit(lines)))
         }
-        if !pending.isEmpty {
+        let reasons = mine?.waitingByReason ?? facts.waitingByReason[partition ?? PartitionUsage.allPartitions] ?? [:]
+        if !reasons.isEmpty {
             var counts: [String: Int] = [:]
-            for job in pending { counts[JobReason.words(for: job.reason.code), default: 0] += 1 }
+            for (code, count) in reasons { counts[JobReason.words(for: code), default: 0] += count }
             let lines = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
                 "\($0.value) · \($0.key)"
             }
@@ -69,35 +67,27 @@ struct QueueCommand: SlashCommand {
     }
 
     /// The top users by running jobs, CPUs and GPUs, as a monospace table.
-    static func leaderboard(_ running: [Job], pending: [Job]) -> String {
-        struct Row {
-            var jobs = 0, cpus = 0, gpus = 0, waiting = 0
-        }
-        var rows: [String: Row] = [:]
-        for job in running {
-            rows[job.user, default: Row()].jobs += 1
-            rows[job.user, default: Row()].cpus += job.cpus
-            rows[job.user, default: Row()].gpus += job.gpus
-        }
-        for job in pending { rows[job.user, default: Row()].waiting += 1 }
-        guard !rows.isEmpty else { return "" }
-        let ranked = rows.sorted { ($0.value.jobs, $0.value.cpus, $1.key) > ($1.value.jobs, $1.value.cpus, $0.key) }
+    static func leaderboard(_ users: [String: JobsSummary.UserJobs]) -> String {
+        guard !users.isEmpty else { return "" }
+        let ranked = users.sorted { ($0.value.running, $0.value.cpus, $1.key) > ($1.value.running, $1.value.cpus, $0.key) }
         var lines = ["USER          RUN   CPUS  GPUS  WAIT"]
         for (user, row) in ranked.prefix(10) {
             lines.append(
                 Self.short(user, 12).padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + [row.jobs, row.cpus, row.gpus, row.waiting].map { String($0).leftPadded(6) }.joined())
+                    + [row.running, row.cpus, row.gpus, row.waiting].map { String($0).leftPadded(6) }.joined())
         }
         if ranked.count > 10 { lines.append("… and \(ranked.count - 10) more users") }
         return "```\n" + lines.joined(separator: "\n") + "\n```"
     }
 
     /// Lines that fit one field (1024 characters), with a count of those left out.
-    static func fit(_ lines: [String], limit: Int = 1024) -> String {
+    /// - Parameter total: how many lines there are in all, when `lines` holds only the first of them.
+    static func fit(_ lines: [String], total: Int? = nil, limit: Int = 1024) -> String {
         var kept: [String] = []
         var length = 0
+        let total = max(total ?? lines.count, lines.count)
         for (index, line) in lines.enumerated() {
-            let note = "… \(lines.count - index) more"
+            let note = "… \(total - index) more"
             if length + line.count + 1 + note.count > limit {
                 kept.append(note)
                 break
@@ -105,6 +95,7 @@ struct QueueCommand: SlashCommand {
             kept.append(line)
             length += line.count + 1
         }
+        if kept.count == lines.count, total > lines.count { kept.append("… \(total - lines.count) more") }
         return kept.joined(separator: "\n")
     }
 

@@ -21,7 +21,7 @@ struct StatusCommand: SlashCommand {
         let outcome: StatusLoader.Outcome
         do {
             let (defaultCluster, timeZone, now) = (context.defaultCluster, context.timeZone, context.now)
-            outcome = try await database.run { connection in
+            outcome = try await database.read { connection in
                 try StatusLoader.load(
                     connection, cluster: cluster, defaultCluster: defaultCluster, partition: partition,
                     timeZone: timeZone, now: now)

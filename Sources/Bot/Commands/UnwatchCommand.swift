@@ -11,7 +11,7 @@ struct UnwatchCommand: SlashCommand {
         let target: WatchTarget
         do { target = try WatchTarget(context) } catch { return .problem(error.message) }
         let (person, job, user) = (target.person, target.job, target.user)
-        return await context.withCluster { connection, scope in
+        return await context.withCluster(writes: true) { connection, scope in
             var subject = job ?? user
             if let job, let record = try connection.job(cluster: scope.cluster, id: job) {
                 subject = record.job.arrayJobID.map(String.init) ?? String(record.job.jobID)

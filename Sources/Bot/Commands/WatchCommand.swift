@@ -25,7 +25,7 @@ struct WatchCommand: SlashCommand {
         let channel = notify == .channel ? context.interaction.channelID : nil
         let warn = context.options["warn"]?.string == "true"
         let (now, timeZone) = (context.now, context.timeZone)
-        return await context.withCluster { connection, scope in
+        return await context.withCluster(writes: true) { connection, scope in
             let subject: String
             let about: String
             if let job {

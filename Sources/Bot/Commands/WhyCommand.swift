@@ -1,3 +1,4 @@
+import ClusterFacts
 import Discord
 import Foundation
 import SlurmKit
@@ -36,31 +37,22 @@ struct WhyCommand: SlashCommand {
                 lines.append("**Waiting: \(job.reason.plainWords).**")
                 if let hint = Self.hint(job) { lines.append(hint) }
                 fields.append(.init(name: "Asks for", value: Self.request(job), inline: true))
-                let nodes = try connection.currentNodes(cluster: scope.cluster).filter {
-                    $0.partitions.contains(job.partition)
-                }
-                let usable = nodes.filter(\.state.acceptsNewJobs)
-                let freeCPUs = usable.reduce(0) { $0 + max(0, $1.cpusEffective - $1.cpusAllocated) }
-                let freeGPUs = usable.reduce(0) { $0 + max(0, $1.gpusTotal - $1.gpusUsed) }
+                let facts = try scope.facts(connection, checking: nil)
+                let listed = job.partition.split(separator: ",").map(String.init)
+                let nodes = facts.capacity.nodes.filter { $0.partitions.contains(where: listed.contains) }
+                let usable = nodes.filter(\.acceptsNewJobs)
+                let free = usable.reduce(Capacity.Resources()) { $0 + $1.free }
+                let allNodes = listed.compactMap { facts.usage($0)?.nodesTotal }.max() ?? nodes.count
                 fields.append(
                     .init(
                         name: "Free in \(job.partition)",
-                        value: counted(freeCPUs, "CPU")
-                            + (freeGPUs > 0 || job.gpus > 0 ? ", " + counted(freeGPUs, "GPU") : "")
-                            + " on \(usable.count) usable of \(counted(nodes.count, "node"))"
+                        value: counted(free.cpus, "CPU")
+                            + (free.gpus > 0 || job.gpus > 0 ? ", " + counted(free.gpus, "GPU") : "")
+                            + " on \(usable.count) usable of \(counted(allNodes, "node"))"
                             + Self.fit(job, on: usable),
                         inline: true))
-                let waiting = try connection.jobs(
-                    cluster: scope.cluster,
-                    filter: JobFilter(partition: job.partition, states: [.pending], limit: 10_000_000)
-                ).map(\.job)
-                let ahead = waiting.filter { other in
-                    other.displayID != job.displayID && (other.priority ?? 0) > (job.priority ?? 0)
-                }
                 fields.append(
-                    .init(
-                        name: "Ahead of it",
-                        value: "\(ahead.count) waiting jobs with higher priority in \(job.partition)", inline: true))
+                    .init(name: "Ahead of it", value: try Self.ahead(job, facts: facts, connection, scope), inline: true))
                 if let start = job.startTime, start > snapshot {
                     fields.append(
                         .init(
@@ -99,18 +91,37 @@ struct WhyCommand: SlashCommand {
         return parts.joined(separator: ", ")
     }
 
-    /// What the person can do about the common reasons.
-    /// Whether any one node has all a one-node job asks for free at once: the evidence for "Resources".
-    static func fit(_ job: Job, on usable: [Node]) -> String {
+    /// Whether any one node has all a one-node job asks for free at once: the evidence for "Resources", counted
+    /// as `/canrun` counts.
+    static func fit(_ job: Job, on usable: [Capacity.Node]) -> String {
         guard job.nodeCount == 1 else { return "" }
-        let fitting = usable.filter { node in
-            node.cpusEffective - node.cpusAllocated >= job.cpus
-                && node.memoryMB - node.memoryAllocatedMB >= job.memoryMB ?? 0
-                && node.gpusTotal - node.gpusUsed >= job.gpus
-        }.count
+        let request = ResourceFit.Request(cpus: job.cpus, memoryMB: job.memoryMB ?? 0, gpus: job.gpus)
+        let fitting = ResourceFit.fittingNow(request, nodes: usable)
         return fitting == 0
             ? "; no node has all it asks for free at once"
             : "; \(counted(fitting, "node")) could take it now (jobs ahead of it may be holding them)"
+    }
+
+    /// The waiting jobs Slurm considers first: in the job's partitions, and, when none are there, in the
+    /// partitions sharing its nodes (their jobs compete for the same nodes, which is what "Priority" can mean).
+    static func ahead(_ job: Job, facts: ClusterFacts, _ connection: Connection, _ scope: ClusterScope) throws
+        -> String
+    {
+        guard job.priority != nil else { return "Slurm printed no priority for it, so the order is not known" }
+        let own = job.partition.split(separator: ",").map(String.init)
+        let counts = try connection.waitingAhead(cluster: scope.cluster, of: job, in: own)
+        let inOwn = counts.values.reduce(0, +)
+        var text = "\(inOwn) waiting \(inOwn == 1 ? "job" : "jobs") with higher priority, or the same and submitted earlier, in \(job.partition)"
+        guard inOwn == 0 else { return text }
+        let sharing = Set(
+            facts.capacity.nodes.filter { $0.partitions.contains(where: own.contains) }.flatMap(\.partitions)
+        ).subtracting(own).sorted()
+        let elsewhere = try connection.waitingAhead(cluster: scope.cluster, of: job, in: sharing).filter { $0.value > 0 }
+        if !elsewhere.isEmpty {
+            let list = elsewhere.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }.joined(separator: ", ")
+            text += "; in partitions sharing its nodes: \(list)"
+        }
+        return text
     }
 
     static func hint(_ job: Job) -> String? {
