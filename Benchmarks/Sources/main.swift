@@ -14,6 +14,7 @@
 //   blocking      how late Swift tasks wake while charts are drawn beside them, on GCD's queues and on ours
 //   ssh-poll      one poll through the bastion on loopback (the lab, scripts/lab) and a 10,000-node output
 //                 printed on the head, beside OpenSSH's ssh -J running the same command (needs root)
+import ClusterFacts
 import Foundation
 import Poller
 import Simulation
@@ -232,6 +233,13 @@ case "parse-profile":
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
     let text = syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: jobCount, nonce: "b")
     for _ in 0..<20 { _ = try SnapshotParser.parse(stdout: text, stderr: "", nonce: "b", fallbackTime: 0) }
+case "facts-profile":
+    // For profilers: parse once, then compute and encode the facts fifty times.
+    let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))
+    let snapshot = try SnapshotParser.parse(
+        stdout: syntheticOutput(cluster: cluster, at: 1_781_614_800, jobs: jobCount, nonce: "b"), stderr: "",
+        nonce: "b", fallbackTime: 0)
+    for _ in 0..<50 { _ = try JSONEncoder().encode(ClusterFacts(snapshot, cluster: "big")) }
 case "store-profile":
     // For profilers: parse once, then store the two polls ten times over.
     let cluster = SimulatedCluster(layout: .scaled(nodes: nodeCount))

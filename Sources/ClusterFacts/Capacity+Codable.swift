@@ -11,17 +11,10 @@ extension Capacity: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
-        var sets: [[String]] = []
-        var setIndex: [[String]: Int] = [:]
         let base = nodes.lazy.flatMap(\.releases).map(\.at).min() ?? 0
         var packer = VarintPacker()
         for node in nodes {
-            let index = setIndex[node.partitions] ?? sets.count
-            if index == sets.count {
-                setIndex[node.partitions] = index
-                sets.append(node.partitions)
-            }
-            packer.append(index)
+            packer.append(node.partitionSet)
             packer.append(node.acceptsNewJobs ? 1 : 0)
             for resources in [node.free, node.size] { packer.append(resources) }
             packer.append(node.releases.count)
@@ -31,7 +24,7 @@ extension Capacity: Codable {
             }
         }
         try container.encode(nodes.map(\.name), forKey: .names)
-        try container.encode(sets, forKey: .partitionSets)
+        try container.encode(partitionSets, forKey: .partitionSets)
         try container.encode(base, forKey: .base)
         try container.encode(Data(packer.bytes), forKey: .packed)
     }
@@ -59,10 +52,12 @@ extension Capacity: Codable {
             }
             nodes.append(
                 Node(
-                    name: name, partitions: sets[set], acceptsNewJobs: accepts == 1, free: free, size: size,
+                    name: name, partitions: sets[set], partitionSet: set, acceptsNewJobs: accepts == 1, free: free,
+                    size: size,
                     releases: releases))
         }
         guard reader.atEnd else { throw corrupt() }
         self.nodes = nodes
+        self.partitionSets = sets
     }
 }

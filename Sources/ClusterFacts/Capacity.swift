@@ -39,6 +39,8 @@ public struct Capacity: Sendable, Hashable {
     public struct Node: Sendable, Hashable {
         public var name: String
         public var partitions: [String]
+        /// Where `partitions` is in `Capacity.partitionSets`: answers test a few sets, not every node's list.
+        public var partitionSet: Int
         /// Whether the scheduler could start work there now (`NodeState.acceptsNewJobs`).
         public var acceptsNewJobs: Bool
         public var free: Resources
@@ -49,46 +51,75 @@ public struct Capacity: Sendable, Hashable {
     }
 
     public var nodes: [Node]
+    /// The distinct partition lists of the nodes (most clusters have a handful).
+    public var partitionSets: [[String]]
 
-    public init(nodes: [Node]) {
+    public init(nodes: [Node], partitionSets: [[String]]) {
         self.nodes = nodes
+        self.partitionSets = partitionSets
+    }
+
+    /// For each partition list, whether it names one of `partitions`.
+    public func setsNaming(_ partitions: Set<String>) -> [Bool] {
+        partitionSets.map { $0.contains(where: partitions.contains) }
     }
 
     init(_ snapshot: ClusterSnapshot) {
         var kept: [Node] = []
         var position: [String: Int] = [:]
-        for node in snapshot.nodes where [.idle, .mixed, .allocated].contains(node.state.category) {
+        var sets: [[String]] = []
+        var setIndex: [[String]: Int] = [:]
+        // Through buffers: a for-in would copy each node and job, retaining all their strings.
+        snapshot.nodes.withUnsafeBufferPointer { nodes in
+            for position in nodes.indices where [.idle, .mixed, .allocated].contains(nodes[position].state.category) {
+                add(nodes[position])
+            }
+        }
+        func add(_ node: SlurmKit.Node) {
             position[node.name] = kept.count
+            // Neighbours mostly share their list: comparing with the last one spares hashing every list.
+            let set =
+                sets.last == node.partitions ? sets.count - 1 : setIndex[node.partitions] ?? sets.count
+            if set == sets.count {
+                setIndex[node.partitions] = set
+                sets.append(node.partitions)
+            }
             kept.append(
                 Node(
-                    name: node.name, partitions: node.partitions, acceptsNewJobs: node.state.acceptsNewJobs,
+                    name: node.name, partitions: sets[set], partitionSet: set,
+                    acceptsNewJobs: node.state.acceptsNewJobs,
                     free: Resources(
                         cpus: node.cpusFree, memoryMB: max(0, node.memoryMB - node.memoryAllocatedMB),
                         gpus: node.gpusFree),
                     size: Resources(cpus: node.cpusEffective, memoryMB: node.memoryMB, gpus: node.gpusTotal),
                     releases: []))
         }
-        for job in snapshot.jobs where job.state == .running {
-            guard let list = job.nodeList, let start = job.startTime,
-                let end = job.endTime ?? job.timeLimit.seconds.map({ start + Int64($0) })
-            else { continue }
-            let perNode = max(1, job.nodeCount)
-            let freed = Resources(
-                cpus: job.cpus / perNode,
-                memoryMB: (job.memoryMB ?? 0) * (job.memoryPerCPU ? job.cpus / perNode : 1), gpus: job.gres.gpuCount)
-            let release = Release(at: max(end, snapshot.takenAt), freed: freed)
-            if let index = position[list] {
-                kept[index].releases.append(release)
-                continue
-            }
-            for name in (try? Hostlist.expand(list)) ?? [] {
-                if let index = position[name] { kept[index].releases.append(release) }
+        snapshot.jobs.withUnsafeBufferPointer { jobs in
+            for index in jobs.indices where jobs[index].state == .running {
+                // Field by field: passing the job itself copies it.
+                guard let list = jobs[index].nodeList, let start = jobs[index].startTime,
+                    let end = jobs[index].endTime ?? jobs[index].timeLimit.seconds.map({ start + Int64($0) })
+                else { continue }
+                let perNode = max(1, jobs[index].nodeCount)
+                let cpus = jobs[index].cpus / perNode
+                let memory = (jobs[index].memoryMB ?? 0) * (jobs[index].memoryPerCPU ? cpus : 1)
+                let release = Release(
+                    at: max(end, snapshot.takenAt),
+                    freed: Resources(cpus: cpus, memoryMB: memory, gpus: jobs[index].gres.gpuCount))
+                if let position = position[list] {
+                    kept[position].releases.append(release)
+                    continue
+                }
+                for name in (try? Hostlist.expand(list)) ?? [] {
+                    if let position = position[name] { kept[position].releases.append(release) }
+                }
             }
         }
         let order = kept.indices.sorted { a, b in
             let (x, y) = (kept[a].free, kept[b].free)
             return (x.gpus, x.cpus, x.memoryMB, b) > (y.gpus, y.cpus, y.memoryMB, a)
         }
+        partitionSets = sets
         nodes = order.map { index in
             var node = kept[index]
             node.releases.sort { $0.at < $1.at }

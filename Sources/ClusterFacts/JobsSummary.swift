@@ -27,6 +27,33 @@ public struct JobsSummary: Sendable, Hashable, Codable {
         public var longestRunning: [RunningJob] = []
 
         public init() {}
+
+        mutating func add(_ other: UserJobs) {
+            running += other.running
+            cpus += other.cpus
+            gpus += other.gpus
+            waiting += other.waiting
+            waitingByReason.merge(other.waitingByReason, uniquingKeysWith: +)
+            for job in other.longestRunning { JobsSummary.keep(job, in: &longestRunning) }
+        }
+
+        mutating func countRunning(cpus: Int, gpus: Int, startedAt: Int64?, entry: (Int64) -> RunningJob) {
+            running += 1
+            self.cpus += cpus
+            self.gpus += gpus
+            guard let startedAt else { return }
+            if longestRunning.count == JobsSummary.longestKept, let last = longestRunning.last,
+                last.startedAt < startedAt
+            {
+                return
+            }
+            JobsSummary.keep(entry(startedAt), in: &longestRunning)
+        }
+
+        mutating func countWaiting(reason: String) {
+            waiting += 1
+            waitingByReason[reason, default: 0] += 1
+        }
     }
 
     public struct RunningJob: Sendable, Hashable, Codable {
@@ -39,62 +66,83 @@ public struct JobsSummary: Sendable, Hashable, Codable {
     }
 
     /// The summaries per scope, and the waiting jobs by reason per scope.
+    ///
+    /// Jobs are counted once per (partition, user), then those groups are added up per scope: tens of thousands
+    /// of jobs cost one hash each, the scopes only as many as there are groups.
     static func compute(_ jobs: [Job]) -> (jobs: [String: JobsSummary], waitingByReason: [String: [String: Int]]) {
-        var summaries: [String: JobsSummary] = [:]
-        var reasons: [String: [String: Int]] = [:]
-        var started: [String: [RunningJob]] = [:]
-        var startedByUser: [String: [String: [RunningJob]]] = [:]
-        for job in jobs {
-            let running = job.state.holdsResources
-            guard running || job.state.isPending else { continue }
-            for scope in [PartitionUsage.allPartitions, job.homePartition] {
-                var summary = summaries[scope, default: JobsSummary()]
-                var user = summary.byUser[job.user, default: UserJobs()]
+        struct Group: Hashable {
+            var partition: String
+            var user: String
+        }
+        var index: [Group: Int] = [:]
+        var groups: [(group: Group, jobs: UserJobs)] = []
+        var kinds: [JobState: Bool?] = [:]
+        // Through a buffer: a for-in over the jobs would copy each one, retaining its dozen strings.
+        jobs.withUnsafeBufferPointer { jobs in
+            for position in jobs.indices {
+                let state = jobs[position].state
+                let running: Bool
+                if let known = kinds[state] {
+                    guard let known else { continue }
+                    running = known
+                } else {
+                    let kind: Bool? = state.holdsResources ? true : state.isPending ? false : nil
+                    kinds[state] = kind
+                    guard let kind else { continue }
+                    running = kind
+                }
+                let group = Group(partition: Job.homePartition(of: jobs[position].partition), user: jobs[position].user)
+                let slot = index[group] ?? groups.count
+                if slot == groups.count {
+                    index[group] = slot
+                    groups.append((group, UserJobs()))
+                }
+                // Field by field: passing the job itself copies it.
                 if running {
-                    summary.running += 1
-                    summary.runningCPUs += job.cpus
-                    summary.runningGPUs += job.gpus
-                    user.running += 1
-                    user.cpus += job.cpus
-                    user.gpus += job.gpus
-                    if let start = job.startTime {
-                        let entry = RunningJob(
-                            id: job.displayID, user: job.user, name: job.name, startedAt: start,
-                            timeLeftSeconds: job.timeLeft.seconds)
-                        started[scope, default: []].append(entry)
-                        startedByUser[scope, default: [:]][job.user, default: []].append(entry)
+                    groups[slot].jobs.countRunning(
+                        cpus: jobs[position].cpus,
+                        gpus: jobs[position].gres.gpuCount * max(1, jobs[position].nodeCount),
+                        startedAt: jobs[position].startTime
+                    ) {
+                        RunningJob(
+                            id: jobs[position].displayID, user: jobs[position].user, name: jobs[position].name,
+                            startedAt: $0, timeLeftSeconds: jobs[position].timeLeft.seconds)
                     }
                 } else {
-                    summary.waiting += 1
-                    user.waiting += 1
-                    user.waitingByReason[job.reason.code, default: 0] += 1
-                    reasons[scope, default: [:]][job.reason.code, default: 0] += 1
+                    groups[slot].jobs.countWaiting(reason: jobs[position].reason.code)
                 }
-                summary.byUser[job.user] = user
-                summaries[scope] = summary
             }
         }
-        for (scope, entries) in started {
-            summaries[scope]?.longestRunning = longest(entries)
-            for (user, entries) in startedByUser[scope] ?? [:] {
-                summaries[scope]?.byUser[user]?.longestRunning = longest(entries)
+        var summaries: [String: JobsSummary] = [:]
+        var reasons: [String: [String: Int]] = [:]
+        for (group, jobs) in groups {
+            for scope in [PartitionUsage.allPartitions, group.partition] {
+                summaries[scope, default: JobsSummary()].add(jobs, of: group.user)
+                reasons[scope, default: [:]].merge(jobs.waitingByReason, uniquingKeysWith: +)
             }
         }
         return (summaries, reasons)
     }
 
-    /// The `longestKept` earliest starts, without sorting them all (a big cluster runs tens of thousands).
-    private static func longest(_ entries: [RunningJob]) -> [RunningJob] {
+    /// Adds one user's jobs of one partition to this scope.
+    private mutating func add(_ jobs: UserJobs, of user: String) {
+        running += jobs.running
+        runningCPUs += jobs.cpus
+        runningGPUs += jobs.gpus
+        waiting += jobs.waiting
+        byUser[user, default: UserJobs()].add(jobs)
+        for job in jobs.longestRunning { Self.keep(job, in: &longestRunning) }
+    }
+
+    /// Keeps `entry` among the `longestKept` earliest starts in `kept`, longest first (the earliest start, the
+    /// lower job id on a tie), without sorting all (a big cluster runs tens of thousands).
+    static func keep(_ entry: RunningJob, in kept: inout [RunningJob]) {
         func before(_ a: RunningJob, _ b: RunningJob) -> Bool {
             a.startedAt != b.startedAt ? a.startedAt < b.startedAt : naturalLess(a.id, b.id)
         }
-        var kept: [RunningJob] = []
-        for entry in entries {
-            if kept.count == longestKept, let last = kept.last, !before(entry, last) { continue }
-            let position = kept.firstIndex { before(entry, $0) } ?? kept.count
-            kept.insert(entry, at: position)
-            if kept.count > longestKept { kept.removeLast() }
-        }
-        return kept
+        if kept.count == longestKept, let last = kept.last, !before(entry, last) { return }
+        let position = kept.firstIndex { before(entry, $0) } ?? kept.count
+        kept.insert(entry, at: position)
+        if kept.count > longestKept { kept.removeLast() }
     }
 }

@@ -65,19 +65,23 @@ public enum ResourceFit {
         let wanted = request.resources
         var answer = Answer(
             nowCount: 0, now: [], totalFree: .init(), later: nil, candidates: 0, tooLongFor: tooLong)
-        var candidates: [Capacity.Node] = []
-        for node in facts.capacity.nodes where node.partitions.contains(where: allowed.contains) {
-            if node.acceptsNewJobs {
-                answer.totalFree = answer.totalFree + node.free
-                if node.free.covers(wanted) {
+        var candidates: [Int] = []
+        let inAllowed = facts.capacity.setsNaming(allowed)
+        let nodes = facts.capacity.nodes
+        // By index: a for-in over the nodes would copy each (name, partitions, releases) to look at its numbers.
+        for index in nodes.indices where inAllowed[nodes[index].partitionSet] {
+            let free = nodes[index].free
+            if nodes[index].acceptsNewJobs {
+                answer.totalFree = answer.totalFree + free
+                if free.covers(wanted) {
                     answer.nowCount += 1
-                    if answer.now.count < listed { answer.now.append(Free(node: node.name, resources: node.free)) }
+                    if answer.now.count < listed { answer.now.append(Free(node: nodes[index].name, resources: free)) }
                 }
             }
-            if node.size.covers(wanted) { candidates.append(node) }
+            if nodes[index].size.covers(wanted) { candidates.append(index) }
         }
         answer.candidates = candidates.count
-        if answer.nowCount == 0 { answer.later = earliest(wanted, candidates: candidates) }
+        if answer.nowCount == 0 { answer.later = earliest(wanted, candidates: candidates.lazy.map { nodes[$0] }) }
         return answer
     }
 
@@ -92,7 +96,7 @@ public enum ResourceFit {
     }
 
     /// When running jobs' ends (at their time limits) first free enough on one candidate node.
-    static func earliest(_ wanted: Capacity.Resources, candidates: [Capacity.Node]) -> Later? {
+    static func earliest(_ wanted: Capacity.Resources, candidates: some Sequence<Capacity.Node>) -> Later? {
         var best: Later?
         for node in candidates {
             var free = node.free

@@ -79,7 +79,11 @@ public struct Job: Sendable, Hashable {
 
     /// The partition the job counts in: a job submitted to several (`-p a,b`) counts in the first until it
     /// starts, when Slurm lists the one it runs in.
-    public var homePartition: String {
+    public var homePartition: String { Self.homePartition(of: partition) }
+
+    /// `homePartition` from the partition field alone: loops over many jobs call this rather than the property,
+    /// which copies the whole job when it is not inlined.
+    public static func homePartition(of partition: String) -> String {
         partition.contains(",") ? String(partition.prefix { $0 != "," }) : partition
     }
 

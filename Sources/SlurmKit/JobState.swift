@@ -38,8 +38,10 @@ public struct JobState: RawRepresentable, Sendable, Hashable, CustomStringConver
     ]
     /// Holding resources now (running, suspended, finishing, starting up).
     public var holdsResources: Bool {
-        [JobState.running, .suspended, .completing, .configuring].contains(self) || rawValue == "STAGE_OUT"
-            || rawValue == "SIGNALING" || rawValue == "RESIZING" || rawValue == "STOPPED"
+        switch rawValue {
+        case "RUNNING", "SUSPENDED", "COMPLETING", "CONFIGURING", "STAGE_OUT", "SIGNALING", "RESIZING", "STOPPED": true
+        default: false
+        }
     }
 
     /// The state in words a researcher reads.

@@ -29,26 +29,31 @@ public struct PartitionUsage: Sendable, Hashable, Codable {
         var index: [String: Int] = [:]
         for (position, row) in rows.enumerated() where index[row.partition] == nil { index[row.partition] = position }
         var all = PartitionUsage(partition: allPartitions)
-        for node in snapshot.nodes {
-            all.add(node)
-            for name in node.partitions {
-                if index[name] == nil {
-                    index[name] = rows.count
-                    rows.append(PartitionUsage(partition: name))
+        // Through buffers: a for-in would copy each node and job, retaining all their strings.
+        snapshot.nodes.withUnsafeBufferPointer { nodes in
+            for position in nodes.indices {
+                all.add(nodes[position])
+                for name in nodes[position].partitions {
+                    if index[name] == nil {
+                        index[name] = rows.count
+                        rows.append(PartitionUsage(partition: name))
+                    }
+                    rows[index[name]!].add(nodes[position])
                 }
-                rows[index[name]!].add(node)
             }
         }
-        for job in snapshot.jobs {
-            let running = job.state.holdsResources
-            guard running || job.state.isPending else { continue }
-            let position = index[job.homePartition]
-            if running {
-                all.jobsRunning += 1
-                if let position { rows[position].jobsRunning += 1 }
-            } else {
-                all.jobsPending += 1
-                if let position { rows[position].jobsPending += 1 }
+        snapshot.jobs.withUnsafeBufferPointer { jobs in
+            for job in jobs.indices {
+                let running = jobs[job].state.holdsResources
+                guard running || jobs[job].state.isPending else { continue }
+                let position = index[Job.homePartition(of: jobs[job].partition)]
+                if running {
+                    all.jobsRunning += 1
+                    if let position { rows[position].jobsRunning += 1 }
+                } else {
+                    all.jobsPending += 1
+                    if let position { rows[position].jobsPending += 1 }
+                }
             }
         }
         return rows + [all]

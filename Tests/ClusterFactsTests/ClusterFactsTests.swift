@@ -17,13 +17,16 @@ struct ClusterFactsTests {
     }
 
     /// Stores `snapshot` and checks the stored facts against the rows written beside them.
-    static func checkAgainstRows(_ snapshot: ClusterSnapshot) throws {
+    /// - Parameter fits: how many of the `/canrun` requests to check, in every partition (all by default).
+    static func checkAgainstRows(_ snapshot: ClusterSnapshot, fits: Int = .max) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try Database(path: directory.file("facts.db")).sync { connection in try check(connection, snapshot) }
+        try Database(path: directory.file("facts.db")).sync { connection in
+            try check(connection, snapshot, fits: fits)
+        }
     }
 
-    static func check(_ connection: Connection, _ snapshot: ClusterSnapshot) throws {
+    static func check(_ connection: Connection, _ snapshot: ClusterSnapshot, fits: Int = .max) throws {
         _ = try connection.recordSnapshot(snapshot, cluster: "c", source: "test", startedAt: snapshot.takenAt)
         let facts = try #require(try connection.latestFacts(cluster: "c"))
         // On the first poll every node's history starts with the snapshot.
@@ -63,7 +66,7 @@ struct ClusterFactsTests {
             #expect((facts.waitingByReason[scope] ?? [:]) == waiting, "waiting jobs in \(scope)")
         }
         try checkJobs(facts, connection)
-        try checkFits(facts, connection)
+        try checkFits(facts, connection, count: fits)
     }
 
     /// `/queue`'s numbers: per scope and per user, as counted from every listed job.
@@ -91,7 +94,7 @@ struct ClusterFactsTests {
     }
 
     /// `/canrun`'s answers for requests small and large, against the fit computed from every node and job.
-    static func checkFits(_ facts: ClusterFacts, _ connection: Connection) throws {
+    static func checkFits(_ facts: ClusterFacts, _ connection: Connection, count: Int) throws {
         let nodes = try connection.currentNodes(cluster: "c")
         let partitions = try connection.currentPartitions(cluster: "c")
         let jobs = try connection.jobs(cluster: "c", filter: JobFilter(states: [.running], limit: 10_000_000))
@@ -99,10 +102,11 @@ struct ClusterFactsTests {
         let requests = [
             ResourceFit.Request(), ResourceFit.Request(cpus: 3, memoryMB: 3000),
             ResourceFit.Request(cpus: 4, gpus: 1), ResourceFit.Request(cpus: 1, gpus: 2),
-            ResourceFit.Request(cpus: 64, memoryMB: 200_000, gpus: 4), ResourceFit.Request(cpus: 2, seconds: 3 * 86_400),
+            ResourceFit.Request(cpus: 64, memoryMB: 200_000, gpus: 4),
+            ResourceFit.Request(cpus: 2, seconds: 3 * 86_400),
             ResourceFit.Request(cpus: 100_000),
         ]
-        for request in requests {
+        for request in requests.prefix(count) {
             for partition in [nil] + partitions.map(\.name) {
                 let answer = ResourceFit.answer(request, facts: facts, in: partition)
                 let reference = RowByRow.fit(
@@ -112,7 +116,9 @@ struct ClusterFactsTests {
                 #expect(answer.now.count == min(answer.nowCount, ResourceFit.listed))
                 #expect(
                     answer.now.map(\.resources)
-                        == answer.now.map(\.resources).sorted { ($0.gpus, $0.cpus, $0.memoryMB) > ($1.gpus, $1.cpus, $1.memoryMB) },
+                        == answer.now.map(\.resources).sorted {
+                            ($0.gpus, $0.cpus, $0.memoryMB) > ($1.gpus, $1.cpus, $1.memoryMB)
+                        },
                     "most free first")
                 #expect(answer.totalFree == reference.totalFree && answer.candidates == reference.candidates)
                 #expect(answer.tooLongFor == reference.tooLongFor)
@@ -134,6 +140,13 @@ struct ClusterFactsTests {
         let snapshot = try Self.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
         #expect(snapshot.nodes.contains { $0.gpusTotal > 0 })
         try Self.checkAgainstRows(snapshot)
+    }
+
+    @Test("the 10,000-node / 50,000-job snapshot of the benchmarks: /queue's and /canrun's numbers agree too")
+    func tenThousand() throws {
+        let snapshot = try Self.simulatedSnapshot(nodes: 10_000, at: 1_795_549_310)
+        #expect(snapshot.nodes.count > 9_900 && snapshot.jobs.count == 50_000)
+        try Self.checkAgainstRows(snapshot, fits: 3)
     }
 
     @Test("facts of another encoding version read as missing, for the next poll to write anew")

@@ -48,7 +48,8 @@ enum RowByRow {
         let considered = partitions.filter { partition == nil || $0.name == partition }
         let allowed = Set(considered.filter { $0.isUp && !refuses($0) }.map(\.name))
         let healthy = nodes.filter { node in
-            [.idle, .mixed, .allocated].contains(node.state.category) && node.partitions.contains(where: allowed.contains)
+            [.idle, .mixed, .allocated].contains(node.state.category)
+                && node.partitions.contains(where: allowed.contains)
         }
         var fit = Fit(
             now: [], totalFree: .init(), later: nil, candidates: 0, tooLongFor: considered.filter(refuses).map(\.name))
@@ -63,7 +64,8 @@ enum RowByRow {
                     fit.now.insert(node.name)
                 }
             }
-            if node.cpusEffective >= request.cpus && node.memoryMB >= request.memoryMB && node.gpusTotal >= request.gpus {
+            if node.cpusEffective >= request.cpus && node.memoryMB >= request.memoryMB && node.gpusTotal >= request.gpus
+            {
                 candidates.append(node)
             }
         }

@@ -69,7 +69,9 @@ struct QueueCommand: SlashCommand {
     /// The top users by running jobs, CPUs and GPUs, as a monospace table.
     static func leaderboard(_ users: [String: JobsSummary.UserJobs]) -> String {
         guard !users.isEmpty else { return "" }
-        let ranked = users.sorted { ($0.value.running, $0.value.cpus, $1.key) > ($1.value.running, $1.value.cpus, $0.key) }
+        let ranked = users.sorted {
+            ($0.value.running, $0.value.cpus, $1.key) > ($1.value.running, $1.value.cpus, $0.key)
+        }
         var lines = ["USER          RUN   CPUS  GPUS  WAIT"]
         for (user, row) in ranked.prefix(10) {
             lines.append(

@@ -39,7 +39,8 @@ struct WhyCommand: SlashCommand {
                 fields.append(.init(name: "Asks for", value: Self.request(job), inline: true))
                 let facts = try scope.facts(connection, checking: nil)
                 let listed = job.partition.split(separator: ",").map(String.init)
-                let nodes = facts.capacity.nodes.filter { $0.partitions.contains(where: listed.contains) }
+                let inListed = facts.capacity.setsNaming(Set(listed))
+                let nodes = facts.capacity.nodes.filter { inListed[$0.partitionSet] }
                 let usable = nodes.filter(\.acceptsNewJobs)
                 let free = usable.reduce(Capacity.Resources()) { $0 + $1.free }
                 let allNodes = listed.compactMap { facts.usage($0)?.nodesTotal }.max() ?? nodes.count
@@ -52,7 +53,8 @@ struct WhyCommand: SlashCommand {
                             + Self.fit(job, on: usable),
                         inline: true))
                 fields.append(
-                    .init(name: "Ahead of it", value: try Self.ahead(job, facts: facts, connection, scope), inline: true))
+                    .init(
+                        name: "Ahead of it", value: try Self.ahead(job, facts: facts, connection, scope), inline: true))
                 if let start = job.startTime, start > snapshot {
                     fields.append(
                         .init(
@@ -111,12 +113,15 @@ struct WhyCommand: SlashCommand {
         let own = job.partition.split(separator: ",").map(String.init)
         let counts = try connection.waitingAhead(cluster: scope.cluster, of: job, in: own)
         let inOwn = counts.values.reduce(0, +)
-        var text = "\(inOwn) waiting \(inOwn == 1 ? "job" : "jobs") with higher priority, or the same and submitted earlier, in \(job.partition)"
+        var text =
+            "\(inOwn) waiting \(inOwn == 1 ? "job" : "jobs") with higher priority, or the same and submitted earlier, in \(job.partition)"
         guard inOwn == 0 else { return text }
         let sharing = Set(
             facts.capacity.nodes.filter { $0.partitions.contains(where: own.contains) }.flatMap(\.partitions)
         ).subtracting(own).sorted()
-        let elsewhere = try connection.waitingAhead(cluster: scope.cluster, of: job, in: sharing).filter { $0.value > 0 }
+        let elsewhere = try connection.waitingAhead(cluster: scope.cluster, of: job, in: sharing).filter {
+            $0.value > 0
+        }
         if !elsewhere.isEmpty {
             let list = elsewhere.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }.joined(separator: ", ")
             text += "; in partitions sharing its nodes: \(list)"
