@@ -65,26 +65,31 @@ let package = Package(
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "ClusterFacts", "SlurmKit", "Threads"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
-        // files, the simulated cluster.
+        // files.
         .target(
             name: "Remote",
             dependencies: [
-                "CSSH2", "CLinux", "KnownHosts", "SlurmKit", "Simulation", "Threads",
+                "CSSH2", "CLinux", "KnownHosts", "SlurmKit", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The simulated cluster as a place the poll command runs, on a clock of its own (the demo, backfills).
+        .target(name: "SimulatedRunner", dependencies: ["Remote", "Simulation", "SlurmKit", "Threads"]),
         // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
         .target(name: "Alerts", dependencies: ["SlurmKit", "Discord"]),
         // One poll: run, parse, store and queue alerts in one transaction, then deliver them; record failures.
         .target(
             name: "Poller",
             dependencies: [
-                "Remote", "Store", "SlurmKit", "Alerts", "Discord", .product(name: "Logging", package: "swift-log"),
+                "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "Discord",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "slurmbot-poller",
-            dependencies: ["Poller", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Poller", "SimulatedRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .executableTarget(
             name: "slurmbot-server",
@@ -96,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Bot", "Discord", "Store", "Remote", "KnownHosts", "SlurmKit", "Reports",
+                "Poller", "Bot", "Discord", "Store", "Remote", "SimulatedRunner", "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -110,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "Discord", "Bot", "Charts", "CSodium", "ClusterFacts",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "SimulatedRunner", "Discord", "Bot", "Charts", "CSodium", "ClusterFacts",
                 "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -132,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "Store",
+                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "SimulatedRunner", "Store",
                 "FixtureSupport",
                 "Charts", "Simulation", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
@@ -157,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "PollerTests",
             dependencies: [
-                "Poller", "Remote", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "Discord",
+                "Poller", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "Discord",
                 "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Poller
 import Remote
+import SimulatedRunner
 import Simulation
 import Store
 

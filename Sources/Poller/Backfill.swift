@@ -1,5 +1,6 @@
 public import Foundation
-public import Remote
+import Remote
+public import SimulatedRunner
 
 /// Fills past history from the simulated cluster: one poll per interval from `hours` ago up to now.
 ///

@@ -2,9 +2,9 @@ import Foundation
 import SlurmKit
 
 /// Recognises the poll script, for runners that answer it without a shell (fixtures, the simulated cluster).
-enum PollRequest {
+public enum PollRequest {
     /// The nonce of a poll script, or nil when `command` is something else.
-    static func nonce(in command: String) -> String? {
+    public static func nonce(in command: String) -> String? {
         let prefix = "m='@@slurmbot:"
         guard let start = command.range(of: prefix)?.upperBound,
             let end = command[start...].range(of: "@@'")?.lowerBound

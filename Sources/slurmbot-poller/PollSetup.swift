@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Poller
 import Remote
+import SimulatedRunner
 import Simulation
 import Store
 

@@ -5,6 +5,7 @@ import HTTPServer
 import Logging
 import Poller
 import Remote
+import SimulatedRunner
 import Store
 
 /// The demo's last act: the simulated cluster moves on, one poll per interval, until the job the demo watched has

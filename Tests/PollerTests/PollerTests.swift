@@ -6,6 +6,7 @@ import Testing
 
 @testable import Poller
 @testable import Remote
+import SimulatedRunner
 @testable import Store
 
 @Suite("one poll: run, parse, store, or record why not")

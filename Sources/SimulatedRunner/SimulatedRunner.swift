@@ -1,6 +1,8 @@
+public import Remote
 public import Simulation
 import SlurmKit
 import Synchronization
+import Threads
 
 /// Answers the poll script from the simulated cluster, at the time its clock says.
 ///
@@ -21,7 +23,7 @@ public final class SimulatedRunner: CommandRunner {
             return CommandOutput(stdout: "", stderr: "sh: command not available on the simulated cluster", status: 127)
         }
         let time = now()
-        return await offPool { [self] in
+        return await onOwnThread(name: "slurmbot-simulation") { [self] in
             CommandOutput(stdout: cluster.withLock { $0.output(at: time, nonce: nonce) })
         }
     }
