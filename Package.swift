@@ -49,15 +49,18 @@ let package = Package(
             name: "HTTPServer", dependencies: ["CLinux", "Threads", .product(name: "Logging", package: "swift-log")]),
         // An HTTP client on libcurl, for Discord's REST API.
         .target(name: "HTTPClient", dependencies: ["CCurl", "Threads"]),
-        // Discord: interaction models, Ed25519 signature checks (libsodium), response builders.
-        .target(name: "Discord", dependencies: ["CSodium", "HTTPClient"]),
+        // Pure: what Discord sends and what we answer (interactions, messages, embeds, commands) and its limits.
+        .target(name: "DiscordModels"),
+        // Discord's side of the wire: Ed25519 signature checks (libsodium), the REST client with its rate limits,
+        // multipart uploads.
+        .target(name: "DiscordAPI", dependencies: ["DiscordModels", "CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
         .target(name: "Charts", dependencies: ["CCairo", "CZlib", "Threads", "WallTime"]),
         // The Discord bot: the interactions endpoint, command handlers, metrics, health.
         .target(
             name: "Bot",
             dependencies: [
-                "Discord", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime",
+                "DiscordModels", "DiscordAPI", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime",
                 "ClusterFacts",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,12 +79,12 @@ let package = Package(
         // The simulated cluster as a place the poll command runs, on a clock of its own (the demo, backfills).
         .target(name: "SimulatedRunner", dependencies: ["Remote", "Simulation", "SlurmKit", "Threads"]),
         // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
-        .target(name: "Alerts", dependencies: ["SlurmKit", "Discord"]),
+        .target(name: "Alerts", dependencies: ["SlurmKit", "DiscordModels"]),
         // One poll: run, parse, store and queue alerts in one transaction, then deliver them; record failures.
         .target(
             name: "Poller",
             dependencies: [
-                "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "Discord",
+                "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels", "DiscordAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -94,14 +97,14 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-server",
             dependencies: [
-                "Bot", "Discord", "HTTPServer", "Poller", "Store", .product(name: "Logging", package: "swift-log"),
+                "Bot", "DiscordModels", "DiscordAPI", "HTTPServer", "Poller", "Store", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Bot", "Discord", "Store", "Remote", "SimulatedRunner", "KnownHosts", "SlurmKit", "Reports",
+                "Poller", "Bot", "DiscordModels", "DiscordAPI", "Store", "Remote", "SimulatedRunner", "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -115,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "SimulatedRunner", "Discord", "Bot", "Charts", "CSodium", "ClusterFacts",
+                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "SimulatedRunner", "DiscordModels", "DiscordAPI", "Bot", "Charts", "CSodium", "ClusterFacts",
                 "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,18 +136,18 @@ let package = Package(
         .testTarget(
             name: "ClusterFactsTests",
             dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport"]),
-        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "Discord"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "DiscordModels"]),
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "Discord", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "SimulatedRunner", "Store",
+                "Bot", "DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "SimulatedRunner", "Store",
                 "FixtureSupport",
                 "Charts", "Simulation", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),
-        .testTarget(name: "DiscordTests", dependencies: ["Discord", "DiscordFake", "HTTPServer", "FixtureSupport"]),
+        .testTarget(name: "DiscordTests", dependencies: ["DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
         .testTarget(name: "WallTimeTests", dependencies: ["WallTime"]),
@@ -155,14 +158,14 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: [
-                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport", "Discord", "DiscordFake",
+                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport", "DiscordModels", "DiscordAPI", "DiscordFake",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PollerTests",
             dependencies: [
-                "Poller", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "Discord",
+                "Poller", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "DiscordModels", "DiscordAPI",
                 "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]

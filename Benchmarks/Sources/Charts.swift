@@ -1,5 +1,5 @@
 import Bot
-import Discord
+import DiscordModels
 import Foundation
 import Simulation
 import SlurmKit

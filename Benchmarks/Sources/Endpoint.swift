@@ -1,6 +1,7 @@
 // The raw verify rate is the reference the endpoint is measured against, so the benchmark calls libsodium itself.
 import CSodium
-import Discord
+import DiscordModels
+import DiscordAPI
 import FixtureSupport
 import Foundation
 import Logging

@@ -1,6 +1,7 @@
 import Bot
 import ClusterFacts
-import Discord
+import DiscordModels
+import DiscordAPI
 import FixtureSupport
 import Foundation
 import Simulation

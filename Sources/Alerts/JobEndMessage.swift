@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 import SlurmKit
 
 /// The Discord message for a job's end, or for a whole array's: who it is for, what happened, and the verdict.

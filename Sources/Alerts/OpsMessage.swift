@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 public import SlurmKit
 
 /// One node's state change, as the ops channel hears of it.

@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 public import SlurmKit
 
 /// The opt-in warning that a running job has used 90 % of its time limit: time to save its state, or to ask an

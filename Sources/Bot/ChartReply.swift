@@ -1,5 +1,5 @@
 import Charts
-import Discord
+import DiscordModels
 import Store
 
 /// What /history and /heatmap share: the window, the partition check, and reading on the store then drawing off it.

@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 
 /// Every slash command of slurmbot (MISSION.md), as registered with Discord: names, options, types, autocomplete,
 /// limits. Registration sends all of them; commands whose handler has not arrived yet say so when used.

@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 
 /// The commands, built once and then frozen: a lookup by name, and the definitions to register.
 public struct CommandTable: Sendable {

@@ -1,4 +1,5 @@
-public import Discord
+import DiscordModels
+public import DiscordAPI
 public import Foundation
 public import HTTPServer
 public import Logging

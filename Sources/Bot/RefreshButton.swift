@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 import SlurmKit
 
 /// The "Refresh" button under /status and /queue: its `custom_id` carries the command and its options, so a click

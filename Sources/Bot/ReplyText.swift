@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 
 /// A message as plain text for a terminal: what `slurmbot render` prints, close to what Discord shows.
 public enum ReplyText {

@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 public import Foundation
 public import SlurmKit
 public import Store

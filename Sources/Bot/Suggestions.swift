@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 import SlurmKit
 import Store
 

@@ -1,4 +1,4 @@
-public import Discord
+public import DiscordModels
 import Foundation
 
 /// A slash command as a person types it in Discord, `/canrun cpus:16 time:"4:00:00"`, checked against the catalog

@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 import Foundation
 import SlurmKit
 import Store

@@ -1,4 +1,5 @@
-public import Discord
+import DiscordModels
+public import DiscordAPI
 import Foundation
 import Store
 

@@ -1,4 +1,5 @@
-import Discord
+import DiscordModels
+import DiscordAPI
 import Foundation
 public import Logging
 public import Store

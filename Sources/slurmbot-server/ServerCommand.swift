@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bot
-import Discord
+import DiscordModels
+import DiscordAPI
 import Dispatch
 import Foundation
 import HTTPServer

@@ -1,5 +1,6 @@
 import Bot
-import Discord
+import DiscordModels
+import DiscordAPI
 import Foundation
 import HTTPServer
 import Logging

@@ -1,5 +1,5 @@
 import Bot
-import Discord
+import DiscordModels
 import Foundation
 
 /// Writes one demo answer: `NN-command.json` (pretty) and its chart as `NN-command.png` (`NN-command-name` when

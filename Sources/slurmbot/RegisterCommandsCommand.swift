@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bot
-import Discord
+import DiscordModels
+import DiscordAPI
 import Foundation
 import Poller
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Bot
-import Discord
+import DiscordModels
 import Foundation
 import Logging
 import Poller

@@ -1,4 +1,5 @@
-import Discord
+import DiscordModels
+import DiscordAPI
 import FixtureSupport
 import Foundation
 import HTTPClient

@@ -1,5 +1,5 @@
 import Charts
-import Discord
+import DiscordModels
 import FixtureSupport
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 import DiscordFake
 import FixtureSupport
 import Foundation

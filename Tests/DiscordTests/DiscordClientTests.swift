@@ -3,7 +3,8 @@ import Foundation
 import HTTPServer
 import Testing
 
-@testable import Discord
+@testable import DiscordModels
+@testable import DiscordAPI
 
 /// A PNG signature and a few bytes: enough for Discord's (and the fake's) type check.
 let fakePNG: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]

@@ -1,6 +1,7 @@
 import Testing
 
-@testable import Discord
+@testable import DiscordModels
+@testable import DiscordAPI
 
 @Suite("multipart bodies read back into their parts")
 struct MultipartReaderTests {

@@ -2,7 +2,8 @@ import FixtureSupport
 import Foundation
 import Testing
 
-@testable import Discord
+@testable import DiscordModels
+@testable import DiscordAPI
 
 @Suite("Ed25519: Discord's request signatures")
 struct SignatureVerifierTests {

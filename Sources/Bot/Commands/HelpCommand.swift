@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 
 /// `/help`: what each command does, and which ones this version answers.
 struct HelpCommand: SlashCommand {

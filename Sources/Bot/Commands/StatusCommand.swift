@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 import Foundation
 import Reports
 import Store

@@ -1,4 +1,4 @@
-import Discord
+import DiscordModels
 
 /// What `/watch` and `/unwatch` are about: who asks, and the job or cluster user named, checked before anything
 /// reads the store.

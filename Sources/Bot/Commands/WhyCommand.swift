@@ -1,5 +1,5 @@
 import ClusterFacts
-import Discord
+import DiscordModels
 import Foundation
 import SlurmKit
 import Store

@@ -1,4 +1,5 @@
-public import Discord
+public import DiscordModels
+import DiscordAPI
 public import Foundation
 import HTTPClient
 import HTTPServer

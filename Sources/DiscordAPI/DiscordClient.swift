@@ -1,3 +1,4 @@
+public import DiscordModels
 import Foundation
 import HTTPClient
 import Synchronization
