@@ -60,7 +60,8 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "DiscordModels", "DiscordAPI", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime",
+                "DiscordModels", "DiscordAPI", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts",
+                "Alerts", "WallTime",
                 "ClusterFacts",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,31 +81,41 @@ let package = Package(
         .target(name: "SimulatedRunner", dependencies: ["Remote", "Simulation", "SlurmKit", "Threads"]),
         // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
         .target(name: "Alerts", dependencies: ["SlurmKit", "DiscordModels"]),
+        // Settings from the environment and `.env`, checked with messages that name the setting: what each binary
+        // reads, and the SSH and node-probe configuration built from it.
+        .target(
+            name: "Configuration",
+            dependencies: ["Remote", .product(name: "Logging", package: "swift-log")]
+        ),
         // One poll: run, parse, store and queue alerts in one transaction, then deliver them; record failures.
         .target(
             name: "Poller",
             dependencies: [
-                "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels", "DiscordAPI",
+                "Configuration", "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels",
+                "DiscordAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "slurmbot-poller",
             dependencies: [
-                "Poller", "SimulatedRunner", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Poller", "Configuration", "SimulatedRunner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "slurmbot-server",
             dependencies: [
-                "Bot", "DiscordModels", "DiscordAPI", "HTTPServer", "Poller", "Store", .product(name: "Logging", package: "swift-log"),
+                "Bot", "Configuration", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Bot", "DiscordModels", "DiscordAPI", "Store", "Remote", "SimulatedRunner", "KnownHosts", "SlurmKit", "Reports",
+                "Poller", "Configuration", "Bot", "DiscordModels", "DiscordAPI", "Store", "Remote", "SimulatedRunner",
+                "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -118,7 +129,8 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Remote", "SimulatedRunner", "DiscordModels", "DiscordAPI", "Bot", "Charts", "CSodium", "ClusterFacts",
+                "SlurmKit", "Simulation", "Store", "Poller", "Configuration", "Remote", "SimulatedRunner",
+                "DiscordModels", "DiscordAPI", "Bot", "Charts", "CSodium", "ClusterFacts",
                 "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -135,19 +147,22 @@ let package = Package(
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
         .testTarget(
             name: "ClusterFactsTests",
-            dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport"]),
+            dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport", "Threads"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "DiscordModels"]),
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote", "SimulatedRunner", "Store",
+                "Bot", "DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote",
+                "SimulatedRunner", "Store",
                 "FixtureSupport",
                 "Charts", "Simulation", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),
-        .testTarget(name: "DiscordTests", dependencies: ["DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "FixtureSupport"]),
+        .testTarget(
+            name: "DiscordTests",
+            dependencies: ["DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "FixtureSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer"]),
         .testTarget(name: "ThreadsTests", dependencies: ["Threads"]),
         .testTarget(name: "WallTimeTests", dependencies: ["WallTime"]),
@@ -158,14 +173,16 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: [
-                "Poller", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport", "DiscordModels", "DiscordAPI", "DiscordFake",
+                "Poller", "Configuration", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport",
+                "DiscordModels", "DiscordAPI", "DiscordFake",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PollerTests",
             dependencies: [
-                "Poller", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation", "FixtureSupport", "Alerts", "DiscordModels", "DiscordAPI",
+                "Poller", "Configuration", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation",
+                "FixtureSupport", "Alerts", "DiscordModels", "DiscordAPI",
                 "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]

@@ -3,6 +3,7 @@ import DiscordAPI
 import Foundation
 import Logging
 import Poller
+import Configuration
 import Remote
 import Simulation
 import SlurmKit

@@ -1,5 +1,6 @@
-import DiscordModels
+public import Configuration
 public import DiscordAPI
+import DiscordModels
 import Foundation
 import Store
 

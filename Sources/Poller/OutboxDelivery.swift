@@ -1,5 +1,6 @@
-import DiscordModels
+import Configuration
 import DiscordAPI
+import DiscordModels
 import Foundation
 public import Logging
 public import Store

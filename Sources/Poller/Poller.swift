@@ -1,3 +1,4 @@
+import Configuration
 public import Foundation
 public import Logging
 public import Remote

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Poller
+import Configuration
 import Remote
 import SimulatedRunner
 import Simulation

@@ -6,7 +6,7 @@ import Dispatch
 import Foundation
 import HTTPServer
 import Logging
-import Poller
+import Configuration
 import Store
 
 #if canImport(Glibc)

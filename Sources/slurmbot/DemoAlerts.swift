@@ -5,6 +5,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Poller
+import Configuration
 import Remote
 import SimulatedRunner
 import Store

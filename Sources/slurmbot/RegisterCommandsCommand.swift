@@ -4,6 +4,7 @@ import DiscordModels
 import DiscordAPI
 import Foundation
 import Poller
+import Configuration
 
 struct RegisterCommandsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

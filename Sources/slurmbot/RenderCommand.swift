@@ -4,6 +4,7 @@ import DiscordModels
 import Foundation
 import Logging
 import Poller
+import Configuration
 import SlurmKit
 import Store
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Bot
 import Foundation
 import Poller
+import Configuration
 import Reports
 import Store
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KnownHosts
 import Poller
+import Configuration
 import Remote
 
 #if canImport(Glibc)

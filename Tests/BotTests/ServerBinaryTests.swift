@@ -1,6 +1,6 @@
-import DiscordModels
 import DiscordAPI
 import DiscordFake
+import DiscordModels
 import FixtureSupport
 import Foundation
 import HTTPClient

@@ -5,6 +5,7 @@ import Simulation
 import SlurmKit
 import Store
 import Testing
+import Threads
 
 /// The facts against the store's own row-by-row reads of the same snapshot: one truth, whichever way it is read.
 @Suite("cluster facts: computed once per poll, stored with the snapshot, equal to what the rows say")
@@ -17,11 +18,13 @@ struct ClusterFactsTests {
     }
 
     /// Stores `snapshot` and checks the stored facts against the rows written beside them.
+    /// On the store's own thread: the big snapshots take seconds, which on one of the two threads Swift's tasks
+    /// run on would stall the suites beside (the in-process HTTP servers stopped answering).
     /// - Parameter fits: how many of the `/canrun` requests to check, in every partition (all by default).
-    static func checkAgainstRows(_ snapshot: ClusterSnapshot, fits: Int = .max) throws {
+    static func checkAgainstRows(_ snapshot: ClusterSnapshot, fits: Int = .max) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try Database(path: directory.file("facts.db")).sync { connection in
+        try await Database(path: directory.file("facts.db")).run { connection in
             try check(connection, snapshot, fits: fits)
         }
     }
@@ -128,25 +131,29 @@ struct ClusterFactsTests {
     }
 
     @Test("the real Slurm 22.05 lab snapshot")
-    func lab() throws {
+    func lab() async throws {
         let snapshot = try labSnapshot()
         let facts = ClusterFacts(snapshot, cluster: "c")
         #expect(!facts.outOfService.isEmpty && !(facts.waitingByReason[PartitionUsage.allPartitions] ?? [:]).isEmpty)
-        try Self.checkAgainstRows(snapshot)
+        try await Self.checkAgainstRows(snapshot)
     }
 
     @Test("a simulated 600-node cluster with GPUs, drains and a queue")
-    func simulated() throws {
-        let snapshot = try Self.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
+    func simulated() async throws {
+        let snapshot = try await onOwnThread(name: "facts-test") {
+            try Self.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
+        }
         #expect(snapshot.nodes.contains { $0.gpusTotal > 0 })
-        try Self.checkAgainstRows(snapshot)
+        try await Self.checkAgainstRows(snapshot)
     }
 
     @Test("the 10,000-node / 50,000-job snapshot of the benchmarks: /queue's and /canrun's numbers agree too")
-    func tenThousand() throws {
-        let snapshot = try Self.simulatedSnapshot(nodes: 10_000, at: 1_795_549_310)
+    func tenThousand() async throws {
+        let snapshot = try await onOwnThread(name: "facts-test") {
+            try Self.simulatedSnapshot(nodes: 10_000, at: 1_795_549_310)
+        }
         #expect(snapshot.nodes.count > 9_900 && snapshot.jobs.count == 50_000)
-        try Self.checkAgainstRows(snapshot, fits: 3)
+        try await Self.checkAgainstRows(snapshot, fits: 3)
     }
 
     @Test("facts of another encoding version read as missing, for the next poll to write anew")

@@ -5,6 +5,7 @@ import FixtureSupport
 import Foundation
 import Logging
 import Poller
+import Configuration
 import Remote
 import Store
 import Testing

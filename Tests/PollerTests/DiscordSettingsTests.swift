@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Poller
+@testable import Configuration
 
 @Suite("Discord settings: public key, listen address, path, window, guilds")
 struct DiscordSettingsTests {

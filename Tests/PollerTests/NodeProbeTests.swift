@@ -2,6 +2,7 @@ import FixtureSupport
 import Foundation
 import Logging
 import Poller
+import Configuration
 import Remote
 import SlurmKit
 import Testing

@@ -9,6 +9,7 @@ import Store
 import Testing
 
 @testable import Poller
+import Configuration
 
 @Suite("ops alerts: nodes out of service and back, the poller failing and recovering")
 struct OpsAlertTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Poller
+@testable import Configuration
 
 @Suite("settings from the environment and .env")
 struct SettingsTests {
