@@ -31,6 +31,9 @@ extension Connection {
     /// Through a `Database`, facts decoded once are kept until a poll writes new ones: a reader then pays one
     /// indexed row for the poll id, not the decoding of a 10,000-node table, on every answer.
     public func latestFacts(cluster: String) throws -> ClusterFacts? {
+        // A read-only reader (`slurmbot status`, `render`) may open a file an older build wrote, before the poller
+        // migrated it: no facts of this encoding then, as after an upgrade.
+        guard try userVersion >= Schema.migrations.count else { return nil }
         let cached = factsCache?.entry(cluster: cluster)
         // One statement, so the row cannot change between the check and the read; SQLite reads the facts' pages
         // only when the CASE asks for them.
