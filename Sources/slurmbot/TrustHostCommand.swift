@@ -1,8 +1,8 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import KnownHosts
 import Poller
-import Configuration
 import Remote
 
 #if canImport(Glibc)
@@ -111,43 +111,29 @@ struct TrustHostCommand: AsyncParsableCommand {
             return false
         }
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        let file = KnownHostsFile(parsing: text)
-        var fresh: [HostKey] = []
-        var revoked: [HostKey] = []
-        var replacing: [HostKey: [KnownHostsFile.Entry]] = [:]
-        for key in keys {
-            let status: String
-            switch file.verdict(host: target.host, port: target.port, key: key) {
-            case .trusted(let line):
-                status = "already trusted (line \(line))"
-            case .revoked(let line):
-                status = "REVOKED on line \(line): never recorded"
-                revoked.append(key)
-            case .changed(let known):
-                status =
+        let plan = TrustPlan(file: KnownHostsFile(parsing: text), host: target.host, port: target.port, keys: keys)
+        for offered in plan.offered {
+            let status =
+                switch offered.verdict {
+                case .trusted(let line): "already trusted (line \(line))"
+                case .revoked(let line): "REVOKED on line \(line): never recorded"
+                case .changed(let known):
                     "CHANGED: " + known.map { "line \($0.line) holds \($0.key.fingerprint)" }.joined(separator: ", ")
-                fresh.append(key)
-                replacing[key] = known
-            case .unknown:
-                status = "new"
-                fresh.append(key)
-            }
-            print("  \(key.typeName.padding(toLength: 8, withPad: " ", startingAt: 0)) \(key.fingerprint)  \(status)")
+                case .unknown: "new"
+                }
+            print(
+                "  \(offered.key.typeName.padding(toLength: 8, withPad: " ", startingAt: 0)) \(offered.key.fingerprint)"
+                    + "  \(status)")
         }
 
-        var chosen = fresh
+        var chosen = plan.fresh
         if !fingerprints.isEmpty {
-            let wanted = Set(fingerprints.map { $0.hasPrefix("SHA256:") ? $0 : "SHA256:" + $0 })
-            let matching = keys.filter { wanted.contains($0.fingerprint) }
-            guard !matching.isEmpty else {
-                complain("no key of \(target.address) has the fingerprint you gave; nothing recorded")
+            switch plan.chosen(byFingerprints: fingerprints) {
+            case .success(let keys): chosen = keys
+            case .failure(let refusal):
+                complain(Self.words(refusal, address: target.address, path: path))
                 return false
             }
-            guard !matching.contains(where: revoked.contains) else {
-                complain("that key is revoked; nothing recorded")
-                return false
-            }
-            chosen = matching.filter { fresh.contains($0) }
         } else if !chosen.isEmpty {
             let these = chosen.count == 1 ? "this key" : "these \(chosen.count) keys"
             print("Record \(these) for \(target.address) in \(path)?")
@@ -163,26 +149,12 @@ struct TrustHostCommand: AsyncParsableCommand {
             print("Nothing to record: \(target.address) is trusted already.")
             return true
         }
-
-        let name = HostPattern.name(host: target.host, port: target.port)
-        var removing: Set<Int> = []
-        for key in chosen {
-            guard let old = replacing[key] else { continue }
-            guard replace else {
-                complain(
-                    "\(path) holds another \(key.typeName) key for \(target.address); if the admins confirm the change,"
-                        + " run again with --replace")
-                return false
-            }
-            for entry in old {
-                if case .patterns(let patterns) = entry.hosts, patterns.map({ $0.lowercased() }) != [name] {
-                    complain(
-                        "line \(entry.line) of \(path) also names other hosts (\(patterns.joined(separator: ",")));"
-                            + " edit it by hand")
-                    return false
-                }
-                removing.insert(entry.line)
-            }
+        let removing: Set<Int>
+        switch plan.replacedLines(for: chosen, replace: replace) {
+        case .success(let lines): removing = lines
+        case .failure(let refusal):
+            complain(Self.words(refusal, address: target.address, path: path))
+            return false
         }
         var generator = SystemRandomNumberGenerator()
         let lines = chosen.map { key in
@@ -205,6 +177,18 @@ struct TrustHostCommand: AsyncParsableCommand {
             return false
         }
         return true
+    }
+
+    static func words(_ refusal: TrustPlan.Refusal, address: String, path: String) -> String {
+        switch refusal {
+        case .noKeyWithFingerprint: "no key of \(address) has the fingerprint you gave; nothing recorded"
+        case .revoked: "that key is revoked; nothing recorded"
+        case .changedWithoutReplace(let key):
+            "\(path) holds another \(key.typeName) key for \(address); if the admins confirm the change,"
+                + " run again with --replace"
+        case .lineNamesOtherHosts(let line, let patterns):
+            "line \(line) of \(path) also names other hosts (\(patterns.joined(separator: ","))); edit it by hand"
+        }
     }
 
     private func complain(_ message: String) {
