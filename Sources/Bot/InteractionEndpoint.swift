@@ -1,5 +1,5 @@
-import DiscordModels
 public import DiscordAPI
+import DiscordModels
 public import Foundation
 public import HTTPServer
 public import Logging
@@ -159,11 +159,8 @@ public final class InteractionEndpoint: HTTPResponder {
     private func command(_ interaction: Interaction) async -> HTTPResponse {
         let name = interaction.data?.name ?? ""
         guard let handler = commands.handler(named: name) else {
-            let text =
-                commands.isDefinedOnly(name)
-                ? "/\(name) is not available in this version yet; /help lists what is."
-                : "Unknown command; /help lists what this bot answers."
-            return Self.json(.message(Reply.problem(text).message))
+            // A command registered by another build of the bot, or a forged name.
+            return Self.json(.message(Reply.problem("Unknown command; /help lists what this bot answers.").message))
         }
         if let roles = configuration.commandRoles[name], !roles.isEmpty,
             roles.isDisjoint(with: interaction.member?.roles ?? [])

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Bot
+import Configuration
 import DiscordModels
 import Foundation
 import Logging
 import Poller
-import Configuration
 import SlurmKit
 import Store
 
@@ -49,9 +49,9 @@ struct RenderCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); run slurmbot-poller (or slurmbot demo) first")
         }
-        let table = CommandTable.standard
-        guard let handler = table.handler(named: typed.name) else {
-            throw ValidationError("/\(typed.name) is not available in this version yet")
+        // TypedCommand checked the name against the catalog, and every command there has a handler.
+        guard let handler = CommandTable.standard.handler(named: typed.name) else {
+            preconditionFailure("/\(typed.name) is in the catalog without a handler")
         }
         let body = typed.interactionJSON(id: "0", token: "render", applicationID: "0", guild: "0", user: "0")
         let interaction = try JSONDecoder().decode(Interaction.self, from: Data(body))

@@ -1,5 +1,5 @@
-import DiscordModels
 import DiscordAPI
+import DiscordModels
 import FixtureSupport
 import Foundation
 import HTTPServer
