@@ -19,6 +19,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         systemLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
@@ -41,12 +46,16 @@ let package = Package(
         // Pure: a deterministic cluster that prints what the real commands print.
         .target(name: "Simulation", dependencies: ["SlurmKit"]),
         // Pure: OpenSSH known_hosts files, host-key fingerprints and verdicts (trust nothing on first sight).
-        .target(name: "KnownHosts"),
+        .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Pure: plain-text views of stored cluster state.
         .target(name: "Reports", dependencies: ["ClusterFacts", "SlurmKit", "WallTime"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
         .target(
-            name: "HTTPServer", dependencies: ["CLinux", "Threads", .product(name: "Logging", package: "swift-log")]),
+            name: "HTTPServer",
+            dependencies: [
+                "CLinux", "Threads", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         // An HTTP client on libcurl, for Discord's REST API.
         .target(name: "HTTPClient", dependencies: ["CCurl", "Threads"]),
         // Pure: what Discord sends and what we answer (interactions, messages, embeds, commands) and its limits.
@@ -56,13 +65,37 @@ let package = Package(
         .target(name: "DiscordAPI", dependencies: ["DiscordModels", "CSodium", "HTTPClient"]),
         // Charts: stacked areas and heatmaps drawn with cairo, as PNG bytes.
         .target(name: "Charts", dependencies: ["CCairo", "CZlib", "Threads", "WallTime"]),
-        // The Discord bot: the interactions endpoint, command handlers, metrics, health.
+        // The slash commands: handlers reading the store and the facts, the table Discord registers, suggestions,
+        // replies (embeds, charts, Refresh buttons).
         .target(
-            name: "Bot",
+            name: "Commands",
             dependencies: [
-                "DiscordModels", "DiscordAPI", "HTTPServer", "HTTPClient", "Store", "Reports", "SlurmKit", "Charts",
-                "Alerts", "WallTime",
-                "ClusterFacts",
+                "DiscordModels", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime", "ClusterFacts",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The interactions endpoint: signature checks first, PING, commands answered or deferred and finished
+        // through Discord's API, `/healthz`, `/metrics` (swift-metrics, rendered by swift-prometheus).
+        .target(
+            name: "Endpoint",
+            dependencies: [
+                "Commands", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Discord's REST API on loopback, checking requests as Discord documents them: the tests' stand-in and the
+        // demo's.
+        .target(
+            name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")]),
+        // `slurmbot demo`: the real endpoint and poller against the simulated cluster and the fake Discord.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Endpoint", "Commands", "Poller", "SlurmbotSettings", "SimulatedRunner", "DiscordFake",
+                "DiscordModels", "DiscordAPI", "HTTPClient", "HTTPServer", "Store", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -84,14 +117,18 @@ let package = Package(
         // Settings from the environment and `.env`, checked with messages that name the setting: what each binary
         // reads, and the SSH and node-probe configuration built from it.
         .target(
-            name: "Configuration",
-            dependencies: ["Remote", .product(name: "Logging", package: "swift-log")]
+            name: "SlurmbotSettings",
+            dependencies: [
+                "Remote", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // One poll: run, parse, store and queue alerts in one transaction, then deliver them; record failures.
         .target(
             name: "Poller",
             dependencies: [
-                "Configuration", "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels",
+                "SlurmbotSettings", "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels",
                 "DiscordAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,22 +136,24 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-poller",
             dependencies: [
-                "Poller", "Configuration", "SimulatedRunner",
+                "Poller", "SlurmbotSettings", "SimulatedRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "slurmbot-server",
             dependencies: [
-                "Bot", "Configuration", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                "Endpoint", "SlurmbotSettings", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "slurmbot",
             dependencies: [
-                "Poller", "Configuration", "Bot", "DiscordModels", "DiscordAPI", "Store", "Remote", "SimulatedRunner",
+                "Poller", "SlurmbotSettings", "Commands", "Demo", "DiscordModels", "DiscordAPI", "Store", "Remote",
+                "SimulatedRunner",
                 "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -129,8 +168,8 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-bench",
             dependencies: [
-                "SlurmKit", "Simulation", "Store", "Poller", "Configuration", "Remote", "SimulatedRunner",
-                "DiscordModels", "DiscordAPI", "Bot", "Charts", "CSodium", "ClusterFacts",
+                "SlurmKit", "Simulation", "Store", "Poller", "SlurmbotSettings", "Remote", "SimulatedRunner",
+                "DiscordModels", "DiscordAPI", "Endpoint", "Commands", "Charts", "CSodium", "ClusterFacts",
                 "FixtureSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,10 +179,6 @@ let package = Package(
         // libFuzzer target for the request parser through the connection state machine (scripts/fuzz http).
         .executableTarget(name: "http-fuzz", dependencies: ["HTTPServer"], path: "Tests/HTTPFuzz"),
         .target(name: "FixtureSupport", dependencies: ["SlurmKit", "Threads"], path: "Tests/FixtureSupport"),
-        // Test support: Discord's REST API faked on loopback, checking requests as Discord documents them.
-        .target(
-            name: "DiscordFake", dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/DiscordFake"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
         .testTarget(
             name: "ClusterFactsTests",
@@ -152,7 +187,9 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                "Bot", "DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer", "HTTPClient", "Poller", "Remote",
+                "Endpoint", "Commands", "Demo", "DiscordModels", "DiscordAPI", "DiscordFake", "HTTPServer",
+                "HTTPClient",
+                "Poller", "Remote",
                 "SimulatedRunner", "Store",
                 "FixtureSupport",
                 "Charts", "Simulation", "SlurmKit",
@@ -173,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "LabTests",
             dependencies: [
-                "Poller", "Configuration", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport",
+                "Poller", "SlurmbotSettings", "Remote", "Store", "SlurmKit", "KnownHosts", "FixtureSupport",
                 "DiscordModels", "DiscordAPI", "DiscordFake",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -181,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "PollerTests",
             dependencies: [
-                "Poller", "Configuration", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation",
+                "Poller", "SlurmbotSettings", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation",
                 "FixtureSupport", "Alerts", "DiscordModels", "DiscordAPI",
                 "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-import Bot
+import Commands
 import DiscordModels
 import Foundation
 import Simulation

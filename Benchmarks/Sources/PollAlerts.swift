@@ -3,7 +3,7 @@ import DiscordAPI
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import Simulation
 import SlurmKit

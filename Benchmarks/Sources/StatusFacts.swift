@@ -1,4 +1,4 @@
-import Bot
+import Commands
 import ClusterFacts
 import DiscordModels
 import DiscordAPI

@@ -56,7 +56,7 @@ struct Wrk {
     func startServer(repository: String, database: String, port: Int) async throws {
         let environment =
             "DISCORD_PUBLIC_KEY=\(key.publicKeyHex) SLURMBOT_LISTEN=127.0.0.1:\(port) SLURMBOT_DB=\(database) "
-            + "SLURMBOT_ENV_FILE=/nonexistent DISCORD_TIMESTAMP_WINDOW=0"
+            + "SLURMBOT_ENV_FILE=/dev/null DISCORD_TIMESTAMP_WINDOW=0"
         _ = try await shell.run(
             "env \(environment) \(repository)/.build/release/slurmbot-server >\(directory)/server.log 2>&1 & "
                 + "echo $! >\(directory)/server.pid",

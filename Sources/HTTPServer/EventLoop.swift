@@ -7,7 +7,7 @@ import Synchronization
     import Glibc
 #endif
 
-/// The state the loop shares with other threads: finished responses, the stop request, statistics.
+/// The state the loop shares with other threads: finished responses, the stop request, the counters.
 final class LoopShared: Sendable {
     struct Completion: Sendable {
         var fd: Int32
@@ -22,12 +22,13 @@ final class LoopShared: Sendable {
 
     let completions = Mutex<[Completion]>([])
     let control = Mutex(Control())
-    let statistics = Mutex(HTTPServerStatistics())
+    let counters: ServerCounters
     let finished = DispatchSemaphore(value: 0)
     let wakeRead: Int32
     let wakeWrite: Int32
 
-    init(wakeRead: Int32, wakeWrite: Int32) {
+    init(wakeRead: Int32, wakeWrite: Int32, counters: ServerCounters) {
+        self.counters = counters
         self.wakeRead = wakeRead
         self.wakeWrite = wakeWrite
     }
@@ -154,13 +155,13 @@ final class EventLoop {
             }
             _ = fcntl(fd, F_SETFL, O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            shared.statistics.withLock { $0.connectionsAccepted += 1 }
+            shared.counters.connectionAccepted()
             guard connections.count < configuration.maxConnections || evictOldestIdle() else {
                 var bytes = HTTPResponse.text(.serviceUnavailable, "too many connections; try again shortly")
                     .serialized(keepAlive: false, date: date.now())
                 _ = send(fd, &bytes, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
                 Glibc.close(fd)
-                shared.statistics.withLock { $0.connectionsRefused += 1 }
+                shared.counters.connectionRefused()
                 continue
             }
             var on: Int32 = 1
@@ -171,7 +172,7 @@ final class EventLoop {
             let connection = Connection(fd: fd, id: nextID, machine: machine)
             connections[fd] = connection
             noteIdleness(connection)
-            shared.statistics.withLock { $0.connectionsOpen = connections.count }
+            shared.counters.connectionsOpen(connections.count)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
     }
@@ -188,7 +189,7 @@ final class EventLoop {
                 connection.machine.idleSince == entry.since
             else { continue }
             close(connection)
-            shared.statistics.withLock { $0.connectionsEvicted += 1 }
+            shared.counters.connectionEvicted()
             return true
         }
         return false
@@ -274,15 +275,15 @@ final class EventLoop {
             case .cancelResponder:
                 connection.responder?.cancel()
                 finishResponder(connection)
-                shared.statistics.withLock { $0.respondersCancelled += 1 }
+                shared.counters.responderCancelled()
             case .close:
                 finishResponder(connection)
                 close(connection)
             case .note(.rejected(let status, let reason)):
                 logger.debug("rejected a request", metadata: ["status": "\(status.code)", "reason": "\(reason)"])
-                shared.statistics.withLock { $0.rejectedByStatus[status.code, default: 0] += 1 }
+                shared.counters.rejected(status: status.code)
             case .note(.timedOut):
-                shared.statistics.withLock { $0.timeouts += 1 }
+                shared.counters.timedOut()
             }
         }
     }
@@ -293,7 +294,7 @@ final class EventLoop {
             return
         }
         requestsInFlight += 1
-        shared.statistics.withLock { $0.requestsInFlight = requestsInFlight }
+        shared.counters.requestsInFlight(requestsInFlight)
         let responder = self.responder
         let shared = self.shared
         let fd = connection.fd
@@ -309,7 +310,7 @@ final class EventLoop {
         guard connection.responder != nil else { return }
         connection.responder = nil
         requestsInFlight -= 1
-        shared.statistics.withLock { $0.requestsInFlight = requestsInFlight }
+        shared.counters.requestsInFlight(requestsInFlight)
     }
 
     private func drainWake() {
@@ -396,6 +397,6 @@ final class EventLoop {
         epoll_ctl(epoll, EPOLL_CTL_DEL, connection.fd, nil)
         Glibc.close(connection.fd)
         connections[connection.fd] = nil
-        shared.statistics.withLock { $0.connectionsOpen = connections.count }
+        shared.counters.connectionsOpen(connections.count)
     }
 }

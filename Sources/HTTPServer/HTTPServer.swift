@@ -37,7 +37,8 @@ public final class HTTPServer: Sendable {
             _ = fcntl(fd, F_SETFL, O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         }
-        let shared = LoopShared(wakeRead: pipeEnds[0], wakeWrite: pipeEnds[1])
+        let shared = LoopShared(
+            wakeRead: pipeEnds[0], wakeWrite: pipeEnds[1], counters: ServerCounters(factory: configuration.metrics))
         let loop = try EventLoop(
             listener: listener, configuration: configuration, responder: responder, logger: logger, shared: shared)
         let box = LoopBox(loop)
@@ -49,7 +50,8 @@ public final class HTTPServer: Sendable {
         self.shared = shared
     }
 
-    public var statistics: HTTPServerStatistics { shared.statistics.withLock { $0 } }
+    /// What the server has done on its own so far (also recorded through `configuration.metrics`).
+    public var statistics: HTTPServerStatistics { shared.counters.snapshot }
 
     /// Stops accepting, answers what is in flight (with `Connection: close`), closes idle connections at once, and
     /// returns when every connection is closed or `grace` has passed.

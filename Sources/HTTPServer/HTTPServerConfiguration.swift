@@ -1,4 +1,6 @@
-/// Where the server listens and how much it lets a client get away with.
+public import CoreMetrics
+
+/// Where the server listens, how much it lets a client get away with, and where it records what it did.
 public struct HTTPServerConfiguration: Sendable {
     /// An IPv4 or IPv6 address (`127.0.0.1`, `::`, `::1`).
     public var host: String
@@ -24,14 +26,17 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxRequestsInFlight: Int
     /// Bytes read from one connection per readiness event, so one busy client cannot hold the loop from the rest.
     public var readBudget: Int
+    /// Where connections, rejections and timeouts are counted (swift-metrics); the process-wide factory by default.
+    public var metrics: any MetricsFactory
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, limits: HTTPRequestParser.Limits = .init(),
         firstByteTimeout: Duration = .seconds(5), headerTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
         writeTimeout: Duration = .seconds(10), lingerTimeout: Duration = .seconds(1), maxConnections: Int = 4096,
-        maxRequestsInFlight: Int = 1024, readBudget: Int = 8_192
+        maxRequestsInFlight: Int = 1024, readBudget: Int = 8_192, metrics: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.metrics = metrics
         self.host = host
         self.port = port
         self.limits = limits

@@ -1,4 +1,4 @@
-/// What the server did on its own, before or beside the responder: for `/metrics`.
+/// What the server did on its own, before or beside the responder (the same numbers go to swift-metrics).
 public struct HTTPServerStatistics: Sendable, Hashable {
     public var connectionsAccepted = 0
     public var connectionsOpen = 0

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A server's public host key in SSH wire format, as the server sends it and as known_hosts stores it (base64).
@@ -31,7 +32,7 @@ public struct HostKey: Sendable, Hashable {
 
     /// `SHA256:` and the unpadded base64 of the blob's SHA-256, exactly as `ssh-keygen -l` and `ssh` print it.
     public var fingerprint: String {
-        var encoded = Data(SHA256.hash(blob)).base64EncodedString()
+        var encoded = Data(SHA256.hash(data: blob)).base64EncodedString()
         while encoded.hasSuffix("=") { encoded.removeLast() }
         return "SHA256:" + encoded
     }

@@ -1,3 +1,5 @@
+import Crypto
+
 /// The host field of a known_hosts line, matched as OpenSSH's sshd(8) describes: comma-separated patterns with `*`
 /// and `?`, `!` to exclude, `[host]:port` for ports other than 22, or one hashed name (`|1|salt|hash`).
 public enum HostPattern: Sendable, Hashable {
@@ -10,11 +12,16 @@ public enum HostPattern: Sendable, Hashable {
         return port == 22 ? lowered : "[\(lowered)]:\(port)"
     }
 
+    /// What a hashed known_hosts line stores for `name`: HMAC-SHA1 keyed by the line's salt (OpenSSH's `|1|`).
+    public static func hashedName(_ name: String, salt: [UInt8]) -> [UInt8] {
+        Array(HMAC<Insecure.SHA1>.authenticationCode(for: Array(name.utf8), using: SymmetricKey(data: salt)))
+    }
+
     /// Whether `name` (from `name(host:port:)`) is covered: one pattern matches and no `!` pattern does.
     public func matches(_ name: String) -> Bool {
         switch self {
         case .hashed(let salt, let hash):
-            return HMAC<SHA1>.authenticationCode(for: Array(name.utf8), key: salt) == hash
+            return HostPattern.hashedName(name, salt: salt) == hash
         case .patterns(let patterns):
             let subject = Array(name.lowercased().utf8)
             var matched = false

@@ -94,7 +94,7 @@ public struct KnownHostsFile: Sendable, Hashable {
         let name = HostPattern.name(host: host, port: port)
         let field: String
         if let salt {
-            let hash = HMAC<SHA1>.authenticationCode(for: Array(name.utf8), key: salt)
+            let hash = HostPattern.hashedName(name, salt: salt)
             field = "|1|\(Data(salt).base64EncodedString())|\(Data(hash).base64EncodedString())"
         } else {
             field = name

@@ -1,4 +1,4 @@
-public import Configuration
+public import SlurmbotSettings
 public import DiscordAPI
 import DiscordModels
 import Foundation

@@ -1,4 +1,4 @@
-import Configuration
+import SlurmbotSettings
 import DiscordAPI
 import DiscordModels
 import Foundation

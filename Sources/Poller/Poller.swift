@@ -1,4 +1,4 @@
-import Configuration
+import SlurmbotSettings
 public import Foundation
 public import Logging
 public import Remote

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import SimulatedRunner
 import Simulation

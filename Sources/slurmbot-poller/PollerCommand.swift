@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import Simulation
 import Store
@@ -62,7 +62,7 @@ struct PollerCommand: AsyncParsableCommand {
     var noDeliver = false
 
     func run() async throws {
-        let settings = Settings()
+        let settings = try await Settings.load()
         let level: Logger.Level = quiet ? .error : backfill != nil ? .warning : .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

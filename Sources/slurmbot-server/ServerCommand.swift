@@ -1,12 +1,13 @@
 import ArgumentParser
-import Bot
+import Endpoint
 import DiscordModels
 import DiscordAPI
 import Dispatch
 import Foundation
 import HTTPServer
 import Logging
-import Configuration
+import SlurmbotSettings
+import CoreMetrics
 import Store
 
 #if canImport(Glibc)
@@ -46,7 +47,7 @@ struct ServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "slurmbot.server")
-        let settings = Settings()
+        let settings = try await Settings.load()
         let endpointConfiguration: EndpointConfiguration
         let address: (host: String, port: Int)
         do {
@@ -85,19 +86,21 @@ struct ServerCommand: AsyncParsableCommand {
                 logger.error("cannot use the database at \(path): \(error); only PING and /help will answer")
             }
         }
+        // One registry for `/metrics`, process-wide, so every subsystem records into what the endpoint renders.
+        let metrics = EndpointMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let endpoint = InteractionEndpoint(
             configuration: endpointConfiguration, database: database,
-            discord: DiscordClient(baseURL: settings.discordAPIBase), logger: logger)
+            discord: DiscordClient(baseURL: settings.discordAPIBase), metrics: metrics, logger: logger)
         let server: HTTPServer
         do {
             server = try HTTPServer(
-                configuration: HTTPServerConfiguration(host: address.host, port: address.port), responder: endpoint,
-                logger: logger)
+                configuration: HTTPServerConfiguration(host: address.host, port: address.port),
+                responder: endpoint, logger: logger)
         } catch {
             FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
             throw ExitCode(3)
         }
-        endpoint.metrics.attach(server)
         let shown = address.host.contains(":") ? "[\(address.host)]" : address.host
         FileHandle.standardOutput.write(
             Data(

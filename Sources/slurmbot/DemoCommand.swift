@@ -1,10 +1,10 @@
 import ArgumentParser
-import Bot
+import Demo
 import DiscordModels
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import SimulatedRunner
 import Simulation
@@ -19,7 +19,8 @@ struct DemoCommand: AsyncParsableCommand {
             The simulated cluster (60 nodes, 3 partitions, GPU nodes, a drained node, a node that goes down and
             comes back) prints the same text sinfo/squeue/scontrol print, so the demo runs the real parser and store.
             Then the interactions endpoint starts on loopback with a fresh key pair and gets every slash command,
-            signed as Discord signs it; deferred replies (the charts) go to a loopback stand-in for Discord's API.
+            signed as Discord signs it; deferred replies (the charts) go to the fake Discord the tests use, which
+            checks them as Discord would.
             Every answer is written to --out as the JSON Discord would receive, with its PNG charts.
             """
     )
@@ -59,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         guard result.failed == 0 else { throw ExitCode(1) }
         print("")
-        let settings = Settings()
+        let settings = try await Settings.load()
         print(try StatusLoading.load(path: db, cluster: "demo", settings: settings), terminator: "")
         print("")
         let session = DemoSession(database: database, cluster: "demo", timeZone: settings.timeZone, logger: logger)

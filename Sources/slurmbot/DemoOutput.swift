@@ -1,4 +1,4 @@
-import Bot
+import Demo
 import DiscordModels
 import Foundation
 

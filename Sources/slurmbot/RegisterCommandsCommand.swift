@@ -1,10 +1,10 @@
 import ArgumentParser
-import Bot
+import Commands
 import DiscordModels
 import DiscordAPI
 import Foundation
 import Poller
-import Configuration
+import SlurmbotSettings
 
 struct RegisterCommandsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +42,7 @@ struct RegisterCommandsCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(commands), as: UTF8.self))
             return
         }
-        let settings = Settings()
+        let settings = try await Settings.load()
         guard let application = settings["DISCORD_APPLICATION_ID"], Settings.isSnowflake(application) else {
             FileHandle.standardError.write(
                 Data("slurmbot register-commands: set DISCORD_APPLICATION_ID (the application id, digits)\n".utf8))

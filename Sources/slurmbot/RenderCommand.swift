@@ -1,6 +1,6 @@
 import ArgumentParser
-import Bot
-import Configuration
+import Commands
+import SlurmbotSettings
 import DiscordModels
 import Foundation
 import Logging
@@ -44,7 +44,7 @@ struct RenderCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
-        let settings = Settings()
+        let settings = try await Settings.load()
         let path = db ?? settings.databasePath
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); run slurmbot-poller (or slurmbot demo) first")

@@ -1,12 +1,12 @@
 import ArgumentParser
-import Bot
+import Commands
 import Foundation
 import Poller
-import Configuration
+import SlurmbotSettings
 import Reports
 import Store
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Print a plain-text status of a cluster from the database.")
 
@@ -16,8 +16,8 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "Cluster name. Default: the only cluster in the database, or $SLURMBOT_CLUSTER.")
     var cluster: String?
 
-    func run() throws {
-        let settings = Settings()
+    func run() async throws {
+        let settings = try await Settings.load()
         let path = db ?? settings.databasePath
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); run slurmbot-poller first")

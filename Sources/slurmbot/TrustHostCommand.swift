@@ -1,5 +1,5 @@
 import ArgumentParser
-import Configuration
+import SlurmbotSettings
 import Foundation
 import KnownHosts
 import Poller
@@ -58,7 +58,7 @@ struct TrustHostCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = Settings()
+        let settings = try await Settings.load()
         var options: SSHOptions
         let targets: [Target]
         do {

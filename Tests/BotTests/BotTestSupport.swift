@@ -8,7 +8,8 @@ import Poller
 import Remote
 import Store
 
-@testable import Bot
+@testable import Commands
+@testable import Endpoint
 
 /// Interactions signed as Discord signs them, for one key pair.
 struct Signer {

@@ -7,7 +7,7 @@ import SlurmKit
 import Store
 import Testing
 
-@testable import Bot
+@testable import Commands
 
 /// The simulated cluster scaled to 10,000 nodes with 100,000 jobs, polled twice through the real parser and store.
 func bigClusterDatabase() async throws -> (Database, TemporaryDirectory) {

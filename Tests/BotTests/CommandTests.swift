@@ -10,7 +10,7 @@ import Simulation
 import SlurmKit
 import Testing
 
-@testable import Bot
+@testable import Commands
 @testable import Store
 
 /// Hours of the simulated cluster (60 nodes unless told), one poll every 5 minutes, ending at `end`.

@@ -9,7 +9,7 @@ import Simulation
 import Store
 import Testing
 
-@testable import Bot
+@testable import Commands
 
 /// Every command that reads the cluster, with options that need data to answer.
 let readingCommands: [(String, [(String, String)])] = [

@@ -6,7 +6,7 @@ import Remote
 import SlurmKit
 import Testing
 
-@testable import Bot
+@testable import Commands
 
 @Suite("/inspect with a live probe: the node's own load and memory, or Slurm's with the reason why")
 struct InspectLiveTests {

@@ -5,7 +5,8 @@ import Foundation
 import HTTPServer
 import Testing
 
-@testable import Bot
+@testable import Commands
+@testable import Endpoint
 
 /// A command that takes its time, optionally with a PNG: for deferral.
 struct SlowCommand: SlashCommand {

@@ -108,10 +108,11 @@ struct ServerBinaryTests {
             #expect(connected == 0)
             held.append(fd)
         }
+        // Prometheus' text format: counters print as integers, gauges as decimals ("4096.0").
         func metric(_ name: String) async throws -> Int? {
             let metrics = try await Self.client.execute(HTTPClientRequest(method: "GET", url: url + "/metrics"))
             return String(decoding: metrics.body, as: UTF8.self).split(separator: "\n")
-                .first { $0.hasPrefix(name + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
+                .first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }.map { Int($0) }
         }
         // Let the server accept them all: each past the cap takes the place of the one idle longest.
         let settled = ContinuousClock.now + .seconds(10)

@@ -2,7 +2,7 @@ import DiscordModels
 import Foundation
 import Testing
 
-@testable import Bot
+@testable import Commands
 
 @Suite("slash commands typed as in Discord, checked as Discord's client checks them")
 struct TypedCommandTests {

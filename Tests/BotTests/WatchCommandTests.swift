@@ -4,7 +4,7 @@ import Foundation
 import Store
 import Testing
 
-@testable import Bot
+@testable import Commands
 
 @Suite("/watch, /unwatch, /watches: subscriptions stored for the poller, checked against the known jobs")
 struct WatchCommandTests {

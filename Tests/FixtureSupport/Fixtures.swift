@@ -61,7 +61,7 @@ public enum Products {
         for key in env.keys where key.hasPrefix("SLURM") || key.hasPrefix("DISCORD") || key == "CHECK_INTERVAL" {
             env[key] = nil
         }
-        env["SLURMBOT_ENV_FILE"] = "/nonexistent/.env"
+        env["SLURMBOT_ENV_FILE"] = "/dev/null"
         process.environment = env.merging(environment) { $1 }
         let out = Pipe()
         let err = Pipe()

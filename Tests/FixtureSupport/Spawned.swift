@@ -120,7 +120,7 @@ public final class Spawned: Sendable {
     public static func cleanEnvironment(_ extra: [String: String]) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         var environment = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": inherited["HOME"] ?? "/root"]
-        environment["SLURMBOT_ENV_FILE"] = "/nonexistent/.env"
+        environment["SLURMBOT_ENV_FILE"] = "/dev/null"
         return environment.merging(extra) { $1 }
     }
 }

@@ -5,7 +5,7 @@ import FixtureSupport
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import Store
 import Testing

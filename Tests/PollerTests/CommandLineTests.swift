@@ -101,7 +101,7 @@ struct CommandLineTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Products.path("slurmbot-poller")))
         process.arguments = ["--loop", "--quiet", "--source", "simulated", "--db", db]
-        process.environment = ["CHECK_INTERVAL": "1", "SLURMBOT_ENV_FILE": "/nonexistent"]
+        process.environment = ["CHECK_INTERVAL": "1", "SLURMBOT_ENV_FILE": "/dev/null"]
         try process.run()
         defer {
             process.terminate()

@@ -1,7 +1,7 @@
 import Testing
 
 @testable import Poller
-@testable import Configuration
+@testable import SlurmbotSettings
 
 @Suite("Discord settings: public key, listen address, path, window, guilds")
 struct DiscordSettingsTests {

@@ -9,7 +9,7 @@ import Store
 import Testing
 
 @testable import Poller
-import Configuration
+import SlurmbotSettings
 
 /// Alerts end to end without Slurm: the lab fixture changed between polls, the real poller, store and outbox, and a
 /// loopback Discord that answers as Discord documents (nonces, closed DMs, unknown channels, 429, 500).

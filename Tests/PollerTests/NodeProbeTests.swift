@@ -2,7 +2,7 @@ import FixtureSupport
 import Foundation
 import Logging
 import Poller
-import Configuration
+import SlurmbotSettings
 import Remote
 import SlurmKit
 import Testing

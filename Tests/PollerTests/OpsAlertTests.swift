@@ -9,7 +9,7 @@ import Store
 import Testing
 
 @testable import Poller
-import Configuration
+import SlurmbotSettings
 
 @Suite("ops alerts: nodes out of service and back, the poller failing and recovering")
 struct OpsAlertTests {

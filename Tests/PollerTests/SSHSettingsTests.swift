@@ -3,7 +3,7 @@ import Remote
 import Testing
 
 @testable import Poller
-@testable import Configuration
+@testable import SlurmbotSettings
 
 @Suite("SSH settings: the head node, the bastion and their checks")
 struct SSHSettingsTests {

@@ -3,25 +3,25 @@ import Foundation
 import Testing
 
 @testable import Poller
-@testable import Configuration
+@testable import SlurmbotSettings
 
 @Suite("settings from the environment and .env")
 struct SettingsTests {
     @Test(".env is read, the environment wins, quotes and comments are handled")
-    func dotEnv() throws {
+    func dotEnv() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = directory.file(".env")
         try """
         # a comment
         SLURMBOT_DB=/srv/db.sqlite
-        export SLURMBOT_CLUSTER="hpc one"
+        SLURMBOT_CLUSTER="hpc one"
         CHECK_INTERVAL='120'
         SLURMBOT_TIMEZONE=Europe/Lisbon
 
         SLURM_SOURCE=local
         """.write(toFile: file, atomically: true, encoding: .utf8)
-        let settings = Settings(
+        let settings = try await Settings.load(
             environment: ["SLURM_SOURCE": "simulated", "SLURMBOT_RETENTION_DAYS": " "], dotEnvPath: file)
         #expect(settings.databasePath == "/srv/db.sqlite")
         #expect(settings.cluster == "hpc one")
@@ -31,11 +31,16 @@ struct SettingsTests {
         #expect(settings.timeZone.identifier == "Europe/Lisbon")
     }
 
-    @Test("defaults when nothing is set")
-    func defaults() {
-        let settings = Settings(environment: [:], dotEnvPath: "/nonexistent/.env")
+    @Test("defaults when nothing is set; a settings file that is named must exist")
+    func defaults() async throws {
+        let settings = try await Settings.load(environment: ["SLURMBOT_ENV_FILE": "/dev/null"])
         #expect(settings.databasePath == "data/slurmbot.db" && settings.cluster == "default")
         #expect(settings.source == "ssh" && settings.pollTimeout == 30 && settings.checkInterval == 300)
+        await #expect {
+            try await Settings.load(environment: ["SLURMBOT_ENV_FILE": "/nonexistent/.env"])
+        } throws: { error in
+            "\(error)".contains("SLURMBOT_ENV_FILE names /nonexistent/.env, which does not exist")
+        }
     }
 
     @Test("secrets come from NAME or from the file NAME_FILE names")

@@ -3,8 +3,8 @@ public import HTTPServer
 import Logging
 import Synchronization
 
-/// Discord's REST API, faked on loopback for tests: it checks requests the way Discord documents them, records
-/// them, and answers as Discord does (or as a test scripts it: 429, 500, 401…).
+/// Discord's REST API, faked on loopback for the tests and `slurmbot demo`: it checks requests the way Discord
+/// documents them, records them, and answers as Discord does (or as a test scripts it: 429, 500, 401…).
 public final class FakeDiscord: Sendable {
     /// One part of a multipart body.
     public struct Part: Sendable, Hashable {
@@ -134,6 +134,18 @@ public final class FakeDiscord: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return requests
+    }
+
+    /// The edit that finished the deferred reply to the interaction with this token (`PATCH …/@original`), once it
+    /// has arrived; nil if it does not within `timeout`.
+    public func edit(token: String, timeout: Duration) async -> Recorded? {
+        let limit = ContinuousClock.now + timeout
+        let suffix = "/\(token)/messages/@original"
+        while ContinuousClock.now < limit {
+            if let edit = requests.last(where: { $0.method == "PATCH" && $0.path.hasSuffix(suffix) }) { return edit }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
     }
 
     public func shutdown() async {

@@ -1,11 +1,11 @@
-import DiscordModels
+public import DiscordModels
 import SlurmKit
 import Store
 
 /// Autocomplete for node, partition, cluster and user options: names from the store, filtered by what is typed.
 ///
 /// What the user typed only filters names in memory; it never reaches a query or a command.
-enum Suggestions {
+public enum Suggestions {
     static let options: Set<String> = ["node", "partition", "cluster", "user"]
 
     /// At most 25 names: those starting with `typed` first, then those containing it, each in natural order.
@@ -54,7 +54,7 @@ enum Suggestions {
         return result
     }
 
-    static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
+    public static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
         guard options.contains(option), let database = context.database else { return [] }
         let requested = context.string("cluster").flatMap { SlurmName.isValid($0) ? $0 : nil }
         let defaultCluster = context.defaultCluster

@@ -5,7 +5,7 @@ import SlurmKit
 /// re-runs it with the same ones and updates the message in place.
 ///
 /// `refresh:queue:partition=gpu,user=ana`: every part is checked again on the way back in (buttons are user input).
-enum RefreshButton {
+public enum RefreshButton {
     static let prefix = "refresh:"
     /// The commands a button may re-run.
     static let commands: Set<String> = ["status", "queue"]
@@ -20,7 +20,7 @@ enum RefreshButton {
     }
 
     /// The command and options a button's `custom_id` stands for, or nil when it is not one of ours or not valid.
-    static func parse(_ customID: String) -> (command: String, options: [String: String])? {
+    public static func parse(_ customID: String) -> (command: String, options: [String: String])? {
         guard customID.hasPrefix(prefix), customID.count <= 100 else { return nil }
         let parts = customID.dropFirst(prefix.count).split(
             separator: ":", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,3 +1,4 @@
+public import Commands
 public import DiscordAPI
 import DiscordModels
 public import Foundation
@@ -49,14 +50,14 @@ public final class InteractionEndpoint: HTTPResponder {
     private let commands: CommandTable
     private let database: Database?
     private let discord: DiscordClient
-    public let metrics: Metrics
+    public let metrics: EndpointMetrics
     private let deferred = DeferredReplies()
     private let logger: Logger
     private let now: @Sendable () -> Int64
 
     public init(
         configuration: EndpointConfiguration, commands: CommandTable = .standard, database: Database?,
-        discord: DiscordClient, metrics: Metrics = Metrics(), logger: Logger,
+        discord: DiscordClient, metrics: EndpointMetrics = EndpointMetrics(), logger: Logger,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.configuration = configuration
@@ -79,10 +80,7 @@ public final class InteractionEndpoint: HTTPResponder {
     public func respond(to request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let (route, response) = await route(request)
-        let elapsed = ContinuousClock.now - started
-        metrics.request(
-            route: route, status: response.status.code,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        metrics.request(route: route, status: response.status.code, duration: ContinuousClock.now - started)
         return response
     }
 

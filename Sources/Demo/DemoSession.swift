@@ -1,5 +1,8 @@
-public import DiscordModels
+import Commands
 import DiscordAPI
+import DiscordFake
+public import DiscordModels
+import Endpoint
 public import Foundation
 import HTTPClient
 import HTTPServer
@@ -20,7 +23,8 @@ public struct DemoAnswer: Sendable {
 }
 
 /// `slurmbot demo` after the backfill: the real endpoint on loopback with a fresh key pair, sent each slash command
-/// signed as Discord signs it, over HTTP; deferred replies land on a loopback stand-in for Discord's API.
+/// signed as Discord signs it, over HTTP; deferred replies land on the tests' fake Discord, which checks them as
+/// Discord would.
 public struct DemoSession: Sendable {
     public var database: Database
     public var cluster: String
@@ -71,20 +75,19 @@ public struct DemoSession: Sendable {
     /// Sends each command and collects the answers, calling `progress` after each.
     public func run(_ commands: [String], progress: (DemoAnswer) throws -> Void) async throws -> [DemoAnswer] {
         let key = SigningKey()
-        let discord = LoopbackDiscord()
-        let local = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        let api = try HTTPServer(configuration: local, responder: discord, logger: logger)
+        let discord = try FakeDiscord()
         let endpoint = InteractionEndpoint(
             configuration: EndpointConfiguration(
                 verifier: SignatureVerifier(publicKeyHex: key.publicKeyHex)!, timeZone: timeZone,
                 defaultCluster: cluster),
-            database: database, discord: DiscordClient(baseURL: "http://127.0.0.1:\(api.port)/api/v10"),
-            logger: logger)
+            database: database, discord: DiscordClient(baseURL: discord.baseURL), logger: logger)
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: local, responder: endpoint, logger: logger)
+            server = try HTTPServer(
+                configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: endpoint,
+                logger: logger)
         } catch {
-            await api.shutdown(grace: .zero)
+            await discord.shutdown()
             throw error
         }
         var answers: [DemoAnswer] = []
@@ -103,14 +106,14 @@ public struct DemoSession: Sendable {
         }
         await endpoint.finishDeferredReplies(timeout: .seconds(10))
         await server.shutdown(grace: .seconds(1))
-        await api.shutdown(grace: .seconds(1))
+        await discord.shutdown()
         if let failure { throw failure }
         return answers
     }
 
     /// One command: signed, posted, and its answer (waiting for the edit when it was deferred).
     private func exchange(
-        _ text: String, token: String, key: SigningKey, url: String, discord: LoopbackDiscord
+        _ text: String, token: String, key: SigningKey, url: String, discord: FakeDiscord
     ) async throws -> DemoAnswer {
         let typed: TypedCommand
         do {
@@ -133,11 +136,20 @@ public struct DemoSession: Sendable {
         }
         var answer = DemoAnswer(command: typed.text, responseType: type, messageJSON: [], files: [], headline: "")
         if type == 5 {
-            guard let edit = await discord.edit(token: token, within: .seconds(60)) else {
+            guard let edit = await discord.edit(token: token, timeout: .seconds(60)) else {
                 throw Failure(description: "\(text): the deferred reply never arrived")
             }
-            answer.messageJSON = edit.payload
-            answer.files = edit.files
+            guard edit.problems.isEmpty, let payload = edit.payload else {
+                throw Failure(
+                    description: "\(text): Discord would refuse the reply: \(edit.problems.joined(separator: "; "))")
+            }
+            answer.messageJSON = payload
+            answer.files = (edit.parts ?? []).compactMap { part in
+                part.filename.map {
+                    DiscordFile(
+                        filename: $0, contentType: part.contentType ?? "application/octet-stream", data: part.body)
+                }
+            }
         } else {
             let data = json?["data"] ?? [String: Any]()
             answer.messageJSON = Array((try? JSONSerialization.data(withJSONObject: data)) ?? Data())
