@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "Endpoint",
             dependencies: [
-                "Commands", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                "Commands", "ClusterFacts", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -206,7 +206,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FixtureSupport", "Threads"]),
         .testTarget(name: "KnownHostsTests", dependencies: ["KnownHosts", "FixtureSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SlurmKit"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "SlurmKit", "Simulation", "FixtureSupport"]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "ClusterFacts", "SlurmKit", "Simulation", "FixtureSupport"]),
         .testTarget(
             name: "LabTests",
             dependencies: [

@@ -9,9 +9,11 @@ import WallTime
 /// The cluster a command is about, and how fresh the data on it is: every reply says so.
 struct ClusterScope {
     let cluster: String
+    /// The data's age and the poller's trouble, as every front end tells them.
+    let health: PollHealth
+
     /// The newest good snapshot's time; nil when no poll has succeeded yet.
-    let snapshotAt: Int64?
-    let latestPoll: PollRecord?
+    var snapshotAt: Int64? { health.snapshotAt }
 
     /// The cluster asked for, else the only one, else the configured default; or the message to show instead.
     static func resolve(_ connection: Connection, requested: String?, defaultCluster: String) throws -> Result<
@@ -25,9 +27,7 @@ struct ClusterScope {
                 Refusal("No cluster named \(cluster) (known: \(clusters.joined(separator: ", "))).", suggest: clusters))
         }
         return .success(
-            ClusterScope(
-                cluster: cluster, snapshotAt: try connection.latestSuccessfulPoll(cluster: cluster)?.snapshotAt,
-                latestPoll: try connection.latestPoll(cluster: cluster)))
+            ClusterScope(cluster: cluster, health: try connection.pollHealth(cluster: cluster)))
     }
 
     /// "cluster demo · data as of 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed.
@@ -37,8 +37,8 @@ struct ClusterScope {
             cluster: cluster, now: now, timeZone: timeZone, snapshotTime: snapshotAt, latestPoll: nil,
             failuresSinceSuccess: 0, facts: nil)
         var text = "cluster \(cluster) · data as of \(Self.clock(snapshotAt, timeZone)) (\(report.ago(snapshotAt)))"
-        if now - snapshotAt > 900 { text += " · STALE" }
-        if let poll = latestPoll, !poll.ok {
+        if health.isStale(now: now) { text += " · STALE" }
+        if let poll = health.lastAttempt, !poll.ok {
             text +=
                 " · last poll failed \(report.ago(poll.startedAt)): " + String((poll.error ?? "unknown").prefix(300))
         }
@@ -48,7 +48,7 @@ struct ClusterScope {
     /// What every command but /status says before the first good poll: nothing to answer from, and why.
     func noDataYet(timeZone: TimeZone) -> String {
         var text = "No data on cluster \(cluster) yet: no poll has succeeded."
-        if let poll = latestPoll, !poll.ok {
+        if let poll = health.lastAttempt, !poll.ok {
             text +=
                 " The last attempt (\(Self.clock(poll.startedAt, timeZone))) failed: "
                 + String((poll.error ?? "unknown").prefix(300))
@@ -58,7 +58,7 @@ struct ClusterScope {
 
     /// Whether the data is too old to trust at a glance (colours the embed).
     func isStale(now: Int64) -> Bool {
-        snapshotAt.map { now - $0 > 900 } ?? true || latestPoll?.ok == false
+        health.needsAttention(now: now)
     }
 
     /// "Wed 14:05 UTC": the weekday, the time, and the zone's abbreviation at that moment (CET or CEST).

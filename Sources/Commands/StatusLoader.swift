@@ -3,8 +3,8 @@ public import Foundation
 public import Reports
 public import Store
 
-/// Reads what a status needs from the store: the newest good snapshot, the newest attempt, and that snapshot's
-/// facts (one row, however big the cluster).
+/// Reads what a status needs from the store: the poller's health (the newest good snapshot, the newest attempt, the
+/// failures since) and that snapshot's facts (one row, however big the cluster).
 ///
 /// Shared by `slurmbot status` and `/status`, so both tell the same story.
 public enum StatusLoader {
@@ -38,18 +38,13 @@ public enum StatusLoader {
         guard !clusters.isEmpty else { return .noData }
         let cluster = requested ?? (clusters.count == 1 ? clusters[0] : defaultCluster)
         guard clusters.contains(cluster) else { return .unknownCluster(cluster, known: clusters) }
-        let success = try connection.latestSuccessfulPoll(cluster: cluster)
-        let latest = try connection.latestPoll(cluster: cluster)
+        let health = try connection.pollHealth(cluster: cluster)
         let facts = try connection.latestFacts(cluster: cluster)
         if let partition, let facts, !facts.partitions.contains(where: { $0.name == partition }) {
             return .unknownPartition(partition, known: facts.partitions.map(\.name))
         }
         return .report(
             StatusReport(
-                cluster: cluster, now: now, timeZone: timeZone, slurmVersion: success?.slurmVersion,
-                snapshotTime: success?.snapshotAt,
-                latestPoll: latest.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
-                failuresSinceSuccess: try connection.failuresSinceLastSuccess(cluster: cluster).count, facts: facts,
-                partition: partition))
+                cluster: cluster, now: now, timeZone: timeZone, health: health, facts: facts, partition: partition))
     }
 }

@@ -1,3 +1,4 @@
+import ClusterFacts
 import Foundation
 public import Store
 
@@ -41,12 +42,10 @@ public struct HealthCheck: Sendable {
         do {
             let clusters = try await database.read { connection in
                 try connection.clusters().map { cluster in
-                    Report.Cluster(
-                        cluster: cluster,
-                        lastSuccessAgeSeconds: try connection.latestSuccessfulPoll(cluster: cluster).map {
-                            max(0, now - $0.finishedAt)
-                        },
-                        lastPollOK: try connection.latestPoll(cluster: cluster)?.ok ?? false)
+                    let health = try connection.pollHealth(cluster: cluster)
+                    return Report.Cluster(
+                        cluster: cluster, lastSuccessAgeSeconds: health.lastSuccessAt.map { max(0, now - $0) },
+                        lastPollOK: health.lastAttempt?.ok ?? false)
                 }
             }
             return (true, Self.encode(Report(status: "ok", clusters: clusters)))

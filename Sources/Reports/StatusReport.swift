@@ -37,7 +37,7 @@ public struct StatusReport: Sendable {
     public init(
         cluster: String, now: Int64, timeZone: TimeZone, slurmVersion: String? = nil, snapshotTime: Int64?,
         latestPoll: Poll?, failuresSinceSuccess: Int, facts: ClusterFacts?, partition: String? = nil,
-        staleAfter: Int64 = 900
+        staleAfter: Int64 = PollHealth.staleAfter
     ) {
         self.cluster = cluster
         self.now = now
@@ -49,6 +49,18 @@ public struct StatusReport: Sendable {
         self.facts = facts
         self.partition = partition
         self.staleAfter = staleAfter
+    }
+
+    /// The report of `health` and `facts`: what `/status` and `slurmbot status` show.
+    public init(
+        cluster: String, now: Int64, timeZone: TimeZone, health: PollHealth, facts: ClusterFacts?,
+        partition: String? = nil
+    ) {
+        self.init(
+            cluster: cluster, now: now, timeZone: timeZone, slurmVersion: health.slurmVersion,
+            snapshotTime: health.snapshotAt,
+            latestPoll: health.lastAttempt.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
+            failuresSinceSuccess: health.failuresSinceSuccess, facts: facts, partition: partition)
     }
 
     // MARK: - The facts in scope

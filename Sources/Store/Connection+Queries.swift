@@ -1,3 +1,4 @@
+public import ClusterFacts
 public import SlurmKit
 
 extension Connection {
@@ -319,5 +320,22 @@ extension Connection {
 
     private func split(_ text: String) -> [String] {
         text.isEmpty ? [] : text.split(separator: ",").map(String.init)
+    }
+}
+
+extension Connection {
+    /// How the poller is doing for `cluster`, from the polls table: what every reply says of the data's age.
+    public func pollHealth(cluster: String) throws -> PollHealth {
+        let success = try latestSuccessfulPoll(cluster: cluster)
+        let latest = try latestPoll(cluster: cluster)
+        let failures =
+            try scalar(
+                "SELECT count(*) FROM polls WHERE cluster = ? AND ok = 0 AND id > ?",
+                [.text(cluster), .integer(success?.id ?? 0)]
+            ).int64.map(Int.init) ?? 0
+        return PollHealth(
+            snapshotAt: success?.snapshotAt, lastSuccessAt: success?.finishedAt, slurmVersion: success?.slurmVersion,
+            lastAttempt: latest.map { .init(startedAt: $0.startedAt, ok: $0.ok, error: $0.error) },
+            failuresSinceSuccess: failures)
     }
 }

@@ -1,3 +1,4 @@
+import ClusterFacts
 import FixtureSupport
 import Foundation
 import Simulation
@@ -220,6 +221,15 @@ struct StoreTests {
             #expect(try connection.latestSuccessfulPoll(cluster: "c")?.snapshotAt == snapshot.takenAt)
             #expect(try connection.failuresSinceLastSuccess(cluster: "c").map(\.error) == ["again", "boom"])
             #expect(try connection.currentNodes(cluster: "c").count == 11)
+            // The health every reply tells: the good snapshot's age, the newest attempt, the failures since.
+            let health = try connection.pollHealth(cluster: "c")
+            #expect(health.snapshotAt == snapshot.takenAt && health.failuresSinceSuccess == 2)
+            #expect(health.lastAttempt == .init(startedAt: snapshot.takenAt + 120, ok: false, error: "again"))
+            #expect(health.lastAttemptFailed && health.age(now: snapshot.takenAt + 180) == 180)
+            #expect(!health.isStale(now: snapshot.takenAt + 900) && health.isStale(now: snapshot.takenAt + 901))
+            #expect(health.needsAttention(now: snapshot.takenAt + 180), "a failed last attempt needs attention")
+            #expect(try connection.pollHealth(cluster: "none") == PollHealth())
+            #expect(PollHealth().isStale(now: 0), "no snapshot at all is stale")
         }
     }
 
