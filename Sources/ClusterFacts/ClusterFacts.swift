@@ -89,15 +89,27 @@ public struct ClusterFacts: Sendable, Hashable, Codable {
             PartitionInfo(
                 name: $0.name, isDefault: $0.isDefault, isUp: $0.isUp, maxTimeSeconds: $0.maxTime.seconds)
         }
-        usage = PartitionUsage.compute(snapshot)
-        outOfService = Self.outOfService(snapshot.nodes).map {
-            OutOfServiceNode(
-                name: $0.name, state: "\($0.state)", reason: $0.reason, partitions: $0.partitions,
-                since: since[$0.name])
-        }
-        gpus = Self.gpus(snapshot.nodes.filter { $0.gpusTotal > 0 }.sorted { naturalLess($0.name, $1.name) })
-        (jobs, waitingByReason) = JobsSummary.compute(snapshot.jobs)
-        capacity = Capacity(snapshot)
+        // The jobs' tables on one core, the nodes' on the other: together about half the facts' time each.
+        let (jobTables, nodeTables) = inParallel(
+            { JobsSummary.compute(snapshot.jobs) },
+            {
+                (
+                    usage: PartitionUsage.compute(snapshot),
+                    outOfService: Self.outOfService(snapshot.nodes).map {
+                        OutOfServiceNode(
+                            name: $0.name, state: "\($0.state)", reason: $0.reason, partitions: $0.partitions,
+                            since: since[$0.name])
+                    },
+                    gpus: Self.gpus(
+                        snapshot.nodes.filter { $0.gpusTotal > 0 }.sorted { naturalLess($0.name, $1.name) }),
+                    capacity: Capacity(snapshot)
+                )
+            })
+        (jobs, waitingByReason) = jobTables
+        usage = nodeTables.usage
+        outOfService = nodeTables.outOfService
+        gpus = nodeTables.gpus
+        capacity = nodeTables.capacity
     }
 
     /// The nodes an admin should look at, in natural order of their names.

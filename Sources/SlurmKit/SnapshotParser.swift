@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Turns what the poll script printed into a `ClusterSnapshot`, or says precisely why it cannot.
 public enum SnapshotParser {
     public enum Failure: Error, Equatable, CustomStringConvertible {
@@ -62,7 +60,7 @@ public enum SnapshotParser {
         // a GCD worker, for about 0.1 s at 10,000 nodes; only the poller parses). Each gets its own copy of its
         // text: slices of one shared string would make both threads retain and release the same object for every
         // line.
-        let (nodes, jobResult) = parseInParallel(
+        let (nodes, jobResult) = inParallel(
             { NodeParser.parse(String(nodeText), clock: clock) }, { JobParser.parse(String(jobText), clock: clock) })
         if nodes.isEmpty {
             throw .unreadable(section: "nodes", detail: "no NodeName= records in \(lineCount(nodeText)) lines")
@@ -95,17 +93,6 @@ public enum SnapshotParser {
             takenAt: takenAt, clock: clock, host: meta["host"], slurmVersion: meta["version"], nodes: nodes,
             partitions: partitions, jobs: jobResult.jobs, accounting: accounting, notes: notes
         )
-    }
-
-    /// Runs two pure computations at once and returns both results.
-    static func parseInParallel<A: Sendable, B: Sendable>(
-        _ first: @Sendable () -> A, _ second: @Sendable () -> B
-    ) -> (A, B) {
-        let results = ResultPair<A, B>()
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 { results.first = first() } else { results.second = second() }
-        }
-        return (results.first!, results.second!)
     }
 
     /// Cuts marked output into sections; also says whether the final marker came and which section was left open.
@@ -151,11 +138,4 @@ public enum SnapshotParser {
         let joined = kept.prefix(3).joined(separator: " / ")
         return joined.count > 300 ? String(joined.prefix(300)) + "…" : joined
     }
-}
-
-/// The two results of `parseInParallel`. Each slot is written by exactly one iteration and read only after
-/// `concurrentPerform` has returned, which orders the writes before the reads.
-private final class ResultPair<A, B>: @unchecked Sendable {
-    var first: A?
-    var second: B?
 }
