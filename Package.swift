@@ -220,7 +220,7 @@ let package = Package(
             name: "PollerTests",
             dependencies: [
                 "Poller", "SlurmbotSettings", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation",
-                "FixtureSupport", "Alerts", "DiscordModels", "DiscordAPI",
+                "FixtureSupport", "Threads", "Alerts", "DiscordModels", "DiscordAPI",
                 "ClusterFacts",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]

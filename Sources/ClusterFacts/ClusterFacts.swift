@@ -9,7 +9,7 @@ public import SlurmKit
 /// shape of a field does; a reader finding another version treats the facts as missing until the next poll.
 /// Scopes are partition names, and `PartitionUsage.allPartitions` (`*`) for the whole cluster.
 public struct ClusterFacts: Sendable, Hashable, Codable {
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     public var version: Int
     public var cluster: String
