@@ -8,7 +8,7 @@ import SlurmKit
 /// free first (GPUs, then CPUs, then memory), in Slurm's order on a tie, so the nodes a request fits are listed
 /// in the order a person wants them without sorting at answer time.
 public struct Capacity: Sendable, Hashable {
-    public struct Resources: Sendable, Hashable {
+    public struct Resources: Sendable, Hashable, Codable {
         public var cpus: Int
         public var memoryMB: Int
         public var gpus: Int

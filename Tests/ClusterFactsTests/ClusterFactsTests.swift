@@ -67,6 +67,32 @@ struct ClusterFactsTests {
             let waiting = try connection.waitingJobsByReason(
                 cluster: "c", partition: scope == PartitionUsage.allPartitions ? nil : scope)
             #expect((facts.waitingByReason[scope] ?? [:]) == waiting, "waiting jobs in \(scope)")
+
+            // What is free now, in all, in the largest block and how scattered: from the rows, node by node.
+            let accepting = inScope.filter {
+                $0.state.acceptsNewJobs && [.idle, .mixed, .allocated].contains($0.state.category)
+            }
+            func memoryFree(_ node: Node) -> Int { max(0, node.memoryMB - node.memoryAllocatedMB) }
+            let idle = accepting.filter {
+                $0.cpusFree == $0.cpusEffective && memoryFree($0) == $0.memoryMB && $0.gpusFree == $0.gpusTotal
+            }
+            let freeCPUs = accepting.reduce(0) { $0 + $1.cpusFree }
+            let scattered = freeCPUs - idle.reduce(0) { $0 + $1.cpusFree }
+            let room = facts.capacity.free(in: scope == PartitionUsage.allPartitions ? nil : scope)
+            #expect(room.nodesAccepting == accepting.count && room.nodesIdle == idle.count, "nodes free in \(scope)")
+            #expect(
+                room.free
+                    == Capacity.Resources(
+                        cpus: freeCPUs, memoryMB: accepting.reduce(0) { $0 + memoryFree($1) },
+                        gpus: accepting.reduce(0) { $0 + $1.gpusFree }), "free in \(scope)")
+            #expect(
+                room.largestBlock
+                    == Capacity.Resources(
+                        cpus: accepting.map(\.cpusFree).max() ?? 0, memoryMB: accepting.map(memoryFree).max() ?? 0,
+                        gpus: accepting.map(\.gpusFree).max() ?? 0), "largest block in \(scope)")
+            #expect(
+                room.scatteredCPUShare == (freeCPUs > 0 ? Double(scattered) / Double(freeCPUs) : 0),
+                "scattered CPUs in \(scope)")
         }
         try checkJobs(facts, connection)
         try checkFits(facts, connection, count: fits)
