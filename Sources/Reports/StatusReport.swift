@@ -63,6 +63,11 @@ public struct StatusReport: Sendable {
             failuresSinceSuccess: health.failuresSinceSuccess, facts: facts, partition: partition)
     }
 
+    /// No good snapshot, or one older than `staleAfter`: the report warns, and `/status` turns amber.
+    public var isStale: Bool {
+        snapshotTime.map { now - $0 > staleAfter } ?? true
+    }
+
     // MARK: - The facts in scope
 
     private var scope: String { partition ?? PartitionUsage.allPartitions }
@@ -89,7 +94,7 @@ public struct StatusReport: Sendable {
         var header = "Cluster \(cluster), as of \(clockTime(snapshotTime)) (\(ago(snapshotTime)))"
         if let slurmVersion { header += ", \(slurmVersion)" }
         lines.append(header)
-        if now - snapshotTime > staleAfter {
+        if isStale {
             lines.append("WARNING: data is stale (older than \(staleAfter / 60) min).")
         }
         if let poll = latestPoll, !poll.ok {

@@ -33,7 +33,7 @@ struct StatusCommand: SlashCommand {
         let color =
             report.latestPoll?.ok == false
             ? 0xED4245
-            : (report.snapshotTime.map { report.now - $0 > report.staleAfter } ?? true) ? 0xFEE75C : 0x57F287
+            : report.isStale ? 0xFEE75C : 0x57F287
         let title = "Cluster \(report.cluster)" + (partition.map { ", partition \($0)" } ?? "")
         let options = [("partition", partition), ("cluster", cluster)].compactMap { name, value in
             value.map { (name, $0) }
