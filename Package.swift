@@ -113,7 +113,7 @@ let package = Package(
         // The simulated cluster as a place the poll command runs, on a clock of its own (the demo, backfills).
         .target(name: "SimulatedRunner", dependencies: ["Remote", "Simulation", "SlurmKit", "Threads"]),
         // What alerts say: job ends, verdicts, array summaries; data in, Discord messages out.
-        .target(name: "Alerts", dependencies: ["SlurmKit", "DiscordModels"]),
+        .target(name: "Alerts", dependencies: ["SlurmKit", "DiscordModels", "WallTime"]),
         // Settings from the environment and `.env`, checked with messages that name the setting: what each binary
         // reads, and the SSH and node-probe configuration built from it.
         .target(
@@ -192,7 +192,7 @@ let package = Package(
                 "Poller", "Remote",
                 "SimulatedRunner", "Store",
                 "FixtureSupport",
-                "Charts", "Simulation", "SlurmKit",
+                "Charts", "Simulation", "SlurmKit", "WallTime", "ClusterFacts",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,16 +1,21 @@
 public import DiscordModels
 import SlurmKit
+import WallTime
 
 /// The Discord message for a job's end, or for a whole array's: who it is for, what happened, and the verdict.
 /// Job names are user text: they go in code spans with backticks removed, and nothing but the watcher is pinged.
 public enum JobEndMessage {
-    /// - Parameter mention: the Discord user to ping (channel and webhook alerts); nil in a direct message.
-    public static func single(_ end: JobEnd, cluster: String, mention: String?) -> MessagePayload {
+    /// - Parameters:
+    ///   - mention: the Discord user to ping (channel and webhook alerts); nil in a direct message.
+    ///   - ownedByRecipient: whether the recipient is known to own the job: only then is it "your job".
+    public static func single(_ end: JobEnd, cluster: String, mention: String?, ownedByRecipient: Bool = false)
+        -> MessagePayload
+    {
         let job = end.job
         let words = end.state?.plainWords ?? "ended (final state unknown)"
         var fields: [Embed.Field] = [
             .init(name: "State", value: stateText(end), inline: true),
-            .init(name: "Elapsed", value: end.elapsed.map(SlurmDuration.format) ?? "unknown", inline: true),
+            .init(name: "Elapsed", value: end.elapsed.map(DurationWords.text) ?? "unknown", inline: true),
             .init(
                 name: job.nodeCount > 1 ? "Nodes" : "Node", value: UserText.code(job.nodeList ?? "none", 200),
                 inline: true),
@@ -18,7 +23,7 @@ public enum JobEndMessage {
             .init(name: "User", value: UserText.code(job.user, 100), inline: true),
         ]
         if let limit = job.timeLimit.seconds {
-            fields.append(.init(name: "Time limit", value: SlurmDuration.format(limit), inline: true))
+            fields.append(.init(name: "Time limit", value: DurationWords.text(limit), inline: true))
         }
         let embed = Embed(
             title: String("Job \(job.displayID) · \(UserText.plain(job.name, 200))".prefix(256)),
@@ -26,11 +31,14 @@ public enum JobEndMessage {
             timestamp: (end.endedAt ?? job.endTime).map(ISO8601.string), footer: .init(text: "cluster \(cluster)"),
             fields: fields)
         return message(
-            "job \(UserText.code(job.name, 100)) (`\(job.displayID)`) \(words).", mention: mention, embed: embed)
+            "job \(UserText.code(job.name, 100)) (`\(job.displayID)`) \(words).", mention: mention,
+            owner: ownedByRecipient ? nil : job.user, embed: embed)
     }
 
     /// One message for all the tasks of an array, sent once every task has ended.
-    public static func array(_ ends: [JobEnd], arrayJobID: Int, cluster: String, mention: String?) -> MessagePayload {
+    public static func array(
+        _ ends: [JobEnd], arrayJobID: Int, cluster: String, mention: String?, ownedByRecipient: Bool = false
+    ) -> MessagePayload {
         let name = ends.first?.job.name ?? ""
         var counts: [String: Int] = [:]
         for end in ends { counts[end.state?.rawValue ?? "UNKNOWN", default: 0] += 1 }
@@ -48,7 +56,7 @@ public enum JobEndMessage {
         if !failures.isEmpty {
             var lines = failures.prefix(10).map { end in
                 "`\(end.job.displayID)` \(stateText(end))"
-                    + (end.elapsed.map { " after \(SlurmDuration.format($0))" } ?? "")
+                    + (end.elapsed.map { " after \(DurationWords.text($0))" } ?? "")
             }
             if failures.count > 10 { lines.append("… and \(failures.count - 10) more") }
             fields.append(.init(name: "Tasks that did not complete", value: lines.joined(separator: "\n")))
@@ -62,12 +70,15 @@ public enum JobEndMessage {
             footer: .init(text: "cluster \(cluster)"), fields: fields)
         return message(
             "array \(UserText.code(name, 100)) (`\(arrayJobID)`, \(ends.count) tasks) ended: \(summary).",
-            mention: mention,
-            embed: embed)
+            mention: mention, owner: ownedByRecipient ? nil : ends.first?.job.user ?? "", embed: embed)
     }
 
-    static func message(_ sentence: String, mention: String?, embed: Embed) -> MessagePayload {
-        let content = (mention.map { "<@\($0)> your " } ?? "Your ") + sentence
+    /// - Parameter owner: the job's Slurm user, when the recipient is not known to be them: "alice's job …"; nil
+    ///   says "your job …".
+    static func message(_ sentence: String, mention: String?, owner: String?, embed: Embed) -> MessagePayload {
+        let whose = owner.map { UserText.plain($0, 64) + "'s " } ?? "your "
+        let start = mention.map { "<@\($0)> " + whose } ?? (owner == nil ? "Your " : whose)
+        let content = start + sentence
         return MessagePayload(
             content: String(content.prefix(2000)), embeds: [embed],
             allowedMentions: AllowedMentions(parse: [], users: mention.map { [$0] } ?? []))

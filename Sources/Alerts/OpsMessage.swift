@@ -1,5 +1,6 @@
 public import DiscordModels
 public import SlurmKit
+import WallTime
 
 /// One node's state change, as the ops channel hears of it.
 public struct NodeChange: Sendable, Hashable {
@@ -52,7 +53,7 @@ public enum OpsMessage {
             let lines = back.map { change in
                 "**\(change.node)** `\(change.to.description)`"
                     + (change.fromSince.map {
-                        " after \(SlurmDuration.format(Int(max(0, at - $0)))) \(change.from.category.label)"
+                        " after \(DurationWords.text(at - $0)) \(change.from.category.label)"
                     }
                         ?? "")
             }
@@ -83,7 +84,7 @@ public enum OpsMessage {
         let embed = Embed(
             title: "Cluster \(cluster): the poller works again",
             description:
-                "After \(failures) failed polls over \(SlurmDuration.format(seconds)); the data is fresh again.",
+                "After \(failures) failed polls over \(DurationWords.text(seconds)); the data is fresh again.",
             color: 0x57F287, timestamp: ISO8601.string(at), footer: .init(text: "cluster \(cluster)"))
         return MessagePayload(embeds: [embed], allowedMentions: .nobody)
     }
@@ -95,7 +96,7 @@ public enum OpsMessage {
         let embed = Embed(
             title: "Cluster \(cluster): partition \(partition) is full",
             description: "No idle node and \(pending) job\(pending == 1 ? "" : "s") waiting, for "
-                + "\(SlurmDuration.format(Int(max(0, at - since)))) now.",
+                + "\(DurationWords.text(at - since)) now.",
             color: 0xFEE75C, timestamp: ISO8601.string(since), footer: .init(text: "cluster \(cluster) · full since"))
         return MessagePayload(embeds: [embed], allowedMentions: .nobody)
     }
@@ -104,7 +105,7 @@ public enum OpsMessage {
     public static func unsaturated(cluster: String, partition: String, since: Int64, at: Int64) -> MessagePayload {
         let embed = Embed(
             title: "Cluster \(cluster): partition \(partition) has room again",
-            description: "It was full for \(SlurmDuration.format(Int(max(0, at - since)))).", color: 0x57F287,
+            description: "It was full for \(DurationWords.text(at - since)).", color: 0x57F287,
             timestamp: ISO8601.string(at), footer: .init(text: "cluster \(cluster)"))
         return MessagePayload(embeds: [embed], allowedMentions: .nobody)
     }

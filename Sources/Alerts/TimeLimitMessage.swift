@@ -1,5 +1,6 @@
 public import DiscordModels
 public import SlurmKit
+import WallTime
 
 /// The opt-in warning that a running job has used 90 % of its time limit: time to save its state, or to ask an
 /// admin for more time, before Slurm stops it.
@@ -16,7 +17,9 @@ public enum TimeLimitMessage {
         return Double(used) >= threshold * Double(limit) && used < Int64(limit)
     }
 
-    public static func warning(_ job: Job, now: Int64, cluster: String, mention: String?) -> MessagePayload {
+    public static func warning(
+        _ job: Job, now: Int64, cluster: String, mention: String?, ownedByRecipient: Bool = false
+    ) -> MessagePayload {
         let used = Int(max(0, now - (job.startTime ?? now)))
         let limit = job.timeLimit.seconds ?? used
         let left = max(0, limit - used)
@@ -26,15 +29,16 @@ public enum TimeLimitMessage {
                 + "it (`scontrol update jobid=\(job.jobID) TimeLimit=…`).",
             color: 0xFEE75C, footer: .init(text: "cluster \(cluster)"),
             fields: [
-                .init(name: "Running for", value: SlurmDuration.format(used), inline: true),
-                .init(name: "Time limit", value: SlurmDuration.format(limit), inline: true),
-                .init(name: "Left", value: SlurmDuration.format(left), inline: true),
+                .init(name: "Running for", value: DurationWords.text(used), inline: true),
+                .init(name: "Time limit", value: DurationWords.text(limit), inline: true),
+                .init(name: "Left", value: DurationWords.text(left), inline: true),
                 .init(
                     name: job.nodeCount > 1 ? "Nodes" : "Node", value: UserText.code(job.nodeList ?? "none", 200),
                     inline: true),
             ])
         return JobEndMessage.message(
             "job \(UserText.code(job.name, 100)) (`\(job.displayID)`) has used 90 % of its time limit: "
-                + "\(SlurmDuration.format(left)) left.", mention: mention, embed: embed)
+                + "\(DurationWords.text(left)) left.", mention: mention, owner: ownedByRecipient ? nil : job.user,
+            embed: embed)
     }
 }

@@ -1,4 +1,5 @@
 import SlurmKit
+import WallTime
 
 /// One sentence on why a job ended as it did, and what to do about it, when the data allows one; nil otherwise.
 /// Rules, not guesses: each one names the figures it rests on.
@@ -8,7 +9,7 @@ public enum Verdict {
         guard let state = end.state else {
             return "It left the queue between two polls and accounting did not say how it ended."
         }
-        let ran = end.elapsed.map { SlurmDuration.format($0) }
+        let ran = end.elapsed.map { DurationWords.text($0) }
         switch state {
         case .outOfMemory:
             var text = "Ran out of memory"
@@ -18,7 +19,7 @@ public enum Verdict {
             if let peak = end.peakMemoryMB { text += "; the most Slurm saw it use was \(megabytes(peak))" }
             return text + ". Ask for more with --mem, or use less."
         case .timeout:
-            let limit = job.timeLimit.seconds.map { " of \(SlurmDuration.format($0))" } ?? ""
+            let limit = job.timeLimit.seconds.map { " of \(DurationWords.text($0))" } ?? ""
             return "Hit its time limit\(limit)" + (ran.map { " (ran \($0))" } ?? "")
                 + ". Ask for more with --time, or save progress as it goes."
         case .nodeFail:
@@ -42,7 +43,7 @@ public enum Verdict {
             return end.exitCode.map { "Exited with code \($0)." }
         case .completed:
             if let seconds = end.elapsed, let limit = job.timeLimit.seconds, limit >= 3600, seconds * 10 < limit {
-                return "Used \(SlurmDuration.format(max(seconds, 1))) of its \(SlurmDuration.format(limit)) limit: "
+                return "Used \(DurationWords.text(max(seconds, 1))) of its \(DurationWords.text(limit)) limit: "
                     + "a limit closer to that would let the scheduler start it sooner."
             }
             if let peak = end.peakMemoryMB, let asked = perNode(job), asked >= 2048, peak * 4 < asked {

@@ -44,9 +44,25 @@ public struct PollHealth: Sendable, Hashable, Codable {
         self.failuresSinceSuccess = failuresSinceSuccess
     }
 
-    /// Seconds since the snapshot (never negative, for a head node whose clock runs ahead); nil without one.
+    /// Differences under this (seconds) between the head node's clock and ours are the poll's own duration, not a
+    /// clock that is wrong.
+    public static let clockTolerance: Int64 = 120
+
+    /// How far the head node's clock runs ahead of ours (negative: behind), from the newest good poll: its
+    /// snapshot time (the head's clock) against when it finished (ours). Zero within `clockTolerance`.
+    public var headClockAhead: Int64 {
+        guard let snapshotAt, let lastSuccessAt, abs(snapshotAt - lastSuccessAt) > Self.clockTolerance else { return 0 }
+        return snapshotAt - lastSuccessAt
+    }
+
+    /// A time Slurm printed (the head node's clock) on our clock: what a reader's "5 minutes ago" must be told.
+    public func ourTime(_ headTime: Int64) -> Int64 {
+        headTime - headClockAhead
+    }
+
+    /// Seconds since the snapshot, on our clock (never negative); nil without one.
     public func age(now: Int64) -> Int64? {
-        snapshotAt.map { max(0, now - $0) }
+        snapshotAt.map { max(0, now - ourTime($0)) }
     }
 
     /// No snapshot at all, or one older than `staleAfter`.

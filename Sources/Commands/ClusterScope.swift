@@ -30,27 +30,74 @@ struct ClusterScope {
             ClusterScope(cluster: cluster, health: try connection.pollHealth(cluster: cluster)))
     }
 
-    /// "cluster demo · data as of 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed.
+    /// "cluster demo · data as of 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed:
+    /// for charts, whose text cannot hold Discord's timestamps.
     func footer(now: Int64, timeZone: TimeZone) -> String {
         guard let snapshotAt else { return "cluster \(cluster) · no successful poll yet" }
-        let report = StatusReport(
-            cluster: cluster, now: now, timeZone: timeZone, snapshotTime: snapshotAt, latestPoll: nil,
-            failuresSinceSuccess: 0, facts: nil)
-        var text = "cluster \(cluster) · data as of \(Self.clock(snapshotAt, timeZone)) (\(report.ago(snapshotAt)))"
-        if health.isStale(now: now) { text += " · STALE" }
+        let taken = health.ourTime(snapshotAt)
+        return "cluster \(cluster) · data as of \(Self.clock(taken, timeZone)) (\(Self.ago(taken, now: now)))"
+            + warnings(now: now)
+    }
+
+    /// Puts the data's age on `embed`: Discord shows the embed's timestamp in each reader's zone beside the footer
+    /// ("cluster demo · data as of · Today at 14:05"); the colour turns amber when the data needs attention.
+    func sign(_ embed: inout Embed, now: Int64) {
+        embed.color = Embed.color(stale: isStale(now: now))
+        guard let snapshotAt else {
+            embed.footer = .init(text: "cluster \(cluster) · no successful poll yet")
+            return
+        }
+        embed.footer = .init(text: "cluster \(cluster) · data as of" + warnings(now: now))
+        embed.timestamp = WallClock.iso8601(health.ourTime(snapshotAt))
+    }
+
+    /// " · STALE: 2 h 5 min old · last poll failed 4 min ago: …", or nothing when all is well.
+    private func warnings(now: Int64) -> String {
+        var text = ""
+        if health.isStale(now: now), let age = health.age(now: now) {
+            text += " · STALE: \(DurationWords.text(age)) old"
+        }
+        if health.headClockAhead != 0 {
+            let ahead = health.headClockAhead
+            text += " · the head node's clock runs \(DurationWords.text(abs(ahead))) \(ahead > 0 ? "ahead" : "behind")"
+        }
         if let poll = health.lastAttempt, !poll.ok {
             text +=
-                " · last poll failed \(report.ago(poll.startedAt)): " + String((poll.error ?? "unknown").prefix(300))
+                " · last poll failed \(Self.ago(poll.startedAt, now: now)): "
+                + String((poll.error ?? "unknown").prefix(300))
         }
         return text
     }
 
+    /// "just now", "4 min ago", "2 h 5 min ago"; "just now" for a moment a little ahead of `now` too.
+    static func ago(_ time: Int64, now: Int64) -> String {
+        let seconds = now - time
+        return seconds < 60 ? "just now" : DurationWords.text(seconds) + " ago"
+    }
+
+    /// A moment Slurm printed, as Discord shows it to each reader: "2 December 2026 14:05 (5 minutes ago)", on our
+    /// clock whatever the head node's says.
+    func moment(_ headTime: Int64) -> String {
+        DiscordTimestamp.moment(health.ourTime(headTime))
+    }
+
+    /// A moment Slurm printed as "5 minutes ago" or "in 2 hours", in each reader's language.
+    func relative(_ headTime: Int64) -> String {
+        DiscordTimestamp.markup(health.ourTime(headTime), .relative)
+    }
+
+    /// How long ago Slurm's `headTime` was, when the snapshot was taken: both on the head node's clock, so never
+    /// thrown by ours.
+    func elapsed(since headTime: Int64) -> String {
+        DurationWords.text((snapshotAt ?? headTime) - headTime)
+    }
+
     /// What every command but /status says before the first good poll: nothing to answer from, and why.
-    func noDataYet(timeZone: TimeZone) -> String {
+    func noDataYet() -> String {
         var text = "No data on cluster \(cluster) yet: no poll has succeeded."
         if let poll = health.lastAttempt, !poll.ok {
             text +=
-                " The last attempt (\(Self.clock(poll.startedAt, timeZone))) failed: "
+                " The last attempt (\(DiscordTimestamp.moment(poll.startedAt))) failed: "
                 + String((poll.error ?? "unknown").prefix(300))
         }
         return text
@@ -115,14 +162,14 @@ extension CommandContext {
         } catch {
             throw EarlyReply(.problem(error.message))
         }
-        let (defaultCluster, timeZone) = (self.defaultCluster, self.timeZone)
+        let defaultCluster = self.defaultCluster
         let outcome: Result<T, EarlyReply>
         do {
             let work: @Sendable (Connection) throws -> Result<T, EarlyReply> = { connection in
                 switch try ClusterScope.resolve(connection, requested: requested, defaultCluster: defaultCluster) {
                 case .failure(let refusal): return .failure(EarlyReply(.problem(refusal.message)))
                 case .success(let scope) where scope.snapshotAt == nil:
-                    return .failure(EarlyReply(.problem(scope.noDataYet(timeZone: timeZone))))
+                    return .failure(EarlyReply(.problem(scope.noDataYet())))
                 case .success(let scope):
                     do {
                         return .success(try body(connection, scope))
@@ -147,8 +194,13 @@ struct EarlyReply: Error {
 }
 
 extension Embed {
-    /// Green when fresh, amber when stale or the last poll failed.
-    static func color(stale: Bool) -> Int { stale ? 0xFEE75C : 0x57F287 }
+    /// Grey when the data needs attention (stale, or the last poll failed), Discord's blurple otherwise: green,
+    /// yellow and red are kept for the cluster's own state (`TrafficLight`, on `/status`), so a colour means one
+    /// thing wherever it shows.
+    static func color(stale: Bool) -> Int { stale ? untrusted : 0x5865F2 }
+
+    /// The colour of answers from data that needs attention.
+    static let untrusted = 0x95A5A6
 }
 
 extension ClusterScope {

@@ -38,21 +38,25 @@ public enum CommandCatalog {
         CommandDefinition(
             name: "canrun", description: "Which nodes could start a job of this size now, or when",
             options: [
-                OptionDefinition(.integer, "cpus", "CPUs", min: 1, max: 100_000),
-                OptionDefinition(.string, "mem", "Memory, such as 64G", maxLength: 16),
-                OptionDefinition(.integer, "gpus", "GPUs", min: 0, max: 1024), partition,
-                OptionDefinition(.string, "time", "Time limit, such as 4:00:00 or 2-00:00:00", maxLength: 16), cluster,
+                OptionDefinition(.integer, "cpus", "CPUs in all", min: 1, max: 100_000),
+                OptionDefinition(.string, "mem", "Memory per node, such as 64G", maxLength: 16),
+                OptionDefinition(.integer, "gpus", "GPUs per node", min: 0, max: 1024), partition,
+                OptionDefinition(.string, "time", "Time limit, such as 4:00:00 or 2-00:00:00", maxLength: 16),
+                OptionDefinition(.integer, "nodes", "Nodes, for a job spread over several (MPI)", min: 1, max: 10_000),
+                cluster,
             ]),
         CommandDefinition(
             name: "why", description: "Why a job is still pending, with the evidence",
             options: [
-                OptionDefinition(.string, "job", "Job id, such as 12345 or 12345_7", required: true, maxLength: 24),
+                OptionDefinition(
+                    .string, "job", "Job id, such as 12345 or 12345_7", required: true, autocomplete: true,
+                    maxLength: 24),
                 cluster,
             ]),
         CommandDefinition(
             name: "watch", description: "Ping me when a job ends, or when any job of a cluster user ends",
             options: [
-                OptionDefinition(.string, "job", "Job id", maxLength: 24),
+                OptionDefinition(.string, "job", "Job id", autocomplete: true, maxLength: 24),
                 OptionDefinition(.string, "user", "Cluster user name", autocomplete: true, maxLength: 32),
                 OptionDefinition(
                     .string, "notify", "Where to ping (default: here)",

@@ -14,6 +14,9 @@ struct AlertRecipients {
         var notify: Watch.Notify
         var channel: String?
         var warn = false
+        /// Whether the watcher is known to own the job's Slurm account (the configured `TARGET_CLUSTER_USER` and
+        /// `DISCORD_USER_ID`): only then does an alert say "your job". Anyone may watch anyone's jobs.
+        var owns = false
 
         /// DMs need no ping; a channel or webhook message pings the one person it is for.
         var mention: String? { notify == .dm ? nil : discordUser }
@@ -27,6 +30,7 @@ struct AlertRecipients {
         func add(_ watcher: Watcher) {
             if var known = found[watcher.discordUser] {
                 known.warn = known.warn || watcher.warn
+                known.owns = known.owns || watcher.owns
                 found[watcher.discordUser] = known
             } else {
                 order.append(watcher.discordUser)
@@ -41,7 +45,7 @@ struct AlertRecipients {
             add(Watcher(discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn))
         }
         if let defaults = defaultWatch, defaults.clusterUser == job.user {
-            add(Watcher(discordUser: defaults.discordUser, notify: defaults.notify))
+            add(Watcher(discordUser: defaults.discordUser, notify: defaults.notify, owns: true))
         }
         return order.compactMap { found[$0] }
     }

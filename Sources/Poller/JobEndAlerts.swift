@@ -35,7 +35,8 @@ struct JobEndAlerts {
             } else {
                 let end = Self.end(record)
                 for watcher in recipients.watchers(of: record.job, among: watches) {
-                    let payload = JobEndMessage.single(end, cluster: cluster, mention: watcher.mention)
+                    let payload = JobEndMessage.single(
+                        end, cluster: cluster, mention: watcher.mention, ownedByRecipient: watcher.owns)
                     let key =
                         "job-end:\(cluster):\(record.job.jobID):\(record.job.submitTime ?? 0):\(watcher.discordUser)"
                     queued +=
@@ -51,7 +52,8 @@ struct JobEndAlerts {
             let ends = tasks.map(Self.end)
             for watcher in recipients.watchers(of: tasks[0].job, among: watches) {
                 let payload = JobEndMessage.array(
-                    ends, arrayJobID: arrayJobID, cluster: cluster, mention: watcher.mention)
+                    ends, arrayJobID: arrayJobID, cluster: cluster, mention: watcher.mention,
+                    ownedByRecipient: watcher.owns)
                 let key = "array-end:\(cluster):\(arrayJobID):\(tasks[0].job.submitTime ?? 0):\(watcher.discordUser)"
                 queued +=
                     try recipients.enqueue(

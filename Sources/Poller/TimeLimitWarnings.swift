@@ -17,7 +17,8 @@ struct TimeLimitWarnings {
         var queued = 0
         for job in running {
             for watcher in recipients.watchers(of: job, among: watches) where watcher.warn {
-                let payload = TimeLimitMessage.warning(job, now: at, cluster: cluster, mention: watcher.mention)
+                let payload = TimeLimitMessage.warning(
+                    job, now: at, cluster: cluster, mention: watcher.mention, ownedByRecipient: watcher.owns)
                 let key = "time-limit:\(cluster):\(job.jobID):\(job.submitTime ?? 0):\(watcher.discordUser)"
                 queued +=
                     try recipients.enqueue(

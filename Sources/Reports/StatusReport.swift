@@ -33,6 +33,8 @@ public struct StatusReport: Sendable {
     public var partition: String?
     /// A poll older than this many seconds is called stale.
     public var staleAfter: Int64
+    /// The poller's health this report was made from, when it was (the data's age, on our clock).
+    public var health: PollHealth?
 
     public init(
         cluster: String, now: Int64, timeZone: TimeZone, slurmVersion: String? = nil, snapshotTime: Int64?,
@@ -61,11 +63,12 @@ public struct StatusReport: Sendable {
             snapshotTime: health.snapshotAt,
             latestPoll: health.lastAttempt.map { .init(time: $0.startedAt, ok: $0.ok, error: $0.error) },
             failuresSinceSuccess: health.failuresSinceSuccess, facts: facts, partition: partition)
+        self.health = health
     }
 
-    /// No good snapshot, or one older than `staleAfter`: the report warns, and `/status` turns amber.
+    /// No good snapshot, or one older than `staleAfter`: the report warns, and `/status` turns grey.
     public var isStale: Bool {
-        snapshotTime.map { now - $0 > staleAfter } ?? true
+        health.map { $0.isStale(now: now) } ?? snapshotTime.map { now - $0 > staleAfter } ?? true
     }
 
     // MARK: - The facts in scope
@@ -96,6 +99,11 @@ public struct StatusReport: Sendable {
         lines.append(header)
         if isStale {
             lines.append("WARNING: data is stale (older than \(staleAfter / 60) min).")
+        }
+        if let ahead = health?.headClockAhead, ahead != 0 {
+            lines.append(
+                "WARNING: the head node's clock runs \(DurationWords.text(abs(ahead))) \(ahead > 0 ? "ahead" : "behind")."
+            )
         }
         if let poll = latestPoll, !poll.ok {
             lines.append(
@@ -204,10 +212,11 @@ public struct StatusReport: Sendable {
         return wall.weekday + " " + wall.hoursMinutes
     }
 
-    /// "just now", "4 min ago", "3 h 5 min ago", "2 days ago".
+    /// "just now", "4 min ago", "3 h 5 min ago", "2 days ago"; a time Slurm printed is taken on our clock first,
+    /// so a head node whose clock runs ahead does not read "in the future".
     public func ago(_ time: Int64) -> String {
-        let seconds = now - time
-        if seconds < 60 { return seconds < 0 ? "in the future" : "just now" }
+        let seconds = now - (health?.ourTime(time) ?? time)
+        if seconds < 60 { return "just now" }
         if seconds < 3600 { return "\(seconds / 60) min ago" }
         if seconds < 86_400 { return "\(seconds / 3600) h \(seconds / 60 % 60) min ago" }
         return "\(seconds / 86_400) days ago"

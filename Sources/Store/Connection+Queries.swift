@@ -17,6 +17,13 @@ extension Connection {
         try polls(where: "cluster = ? AND ok = 1", [.text(cluster)], limit: 1).first
     }
 
+    /// The oldest snapshot kept: how far back the history reaches, so statistics can say the span they cover.
+    public func firstSnapshotAt(cluster: String) throws -> Int64? {
+        try statement("SELECT MIN(snapshot_at) FROM polls WHERE cluster = ? AND ok = 1").query([.text(cluster)]) {
+            $0.optionalInt64(0)
+        }.first ?? nil
+    }
+
     /// The newest polls first.
     public func recentPolls(cluster: String, limit: Int) throws -> [PollRecord] {
         try polls(where: "cluster = ?", [.text(cluster)], limit: limit)
@@ -283,6 +290,14 @@ extension Connection {
         try statement("SELECT DISTINCT user FROM jobs WHERE cluster = ? AND gone_at IS NULL").query([.text(cluster)]) {
             $0.text(0)
         }
+    }
+
+    /// Whether any job of `user` is in the data, queued now or kept from the past: "no such user" needs it, for a
+    /// name with nothing queued. Asked only then (it reads the whole table when the user has no job at all).
+    public func hasSeenUser(cluster: String, user: String) throws -> Bool {
+        try !statement("SELECT 1 FROM jobs WHERE cluster = ? AND user = ? LIMIT 1").query([
+            .text(cluster), .text(user),
+        ]) { _ in true }.isEmpty
     }
 
     /// One job by the id people write (`12345`, or `12345_7` for an array task), listed or not.

@@ -50,6 +50,13 @@ public struct WallClock: Sendable, Equatable {
         return timeZone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(time))) ?? timeZone.identifier
     }
 
+    /// "2026-12-02T09:05:07Z": the form Discord's embed timestamp takes, which it shows in each reader's zone.
+    public static func iso8601(_ time: Int64) -> String {
+        let wall = WallClock(time, timeZone: TimeZone(identifier: "UTC")!)
+        let seconds = wall.secondOfDay % 60
+        return wall.isoDate + "T" + wall.hoursMinutes + (seconds < 10 ? ":0" : ":") + String(seconds) + "Z"
+    }
+
     /// "09:05"
     public var hoursMinutes: String {
         let hours = secondOfDay / 3600

@@ -4,10 +4,10 @@ import DiscordModels
 import Foundation
 import Logging
 import Poller
-import SlurmbotSettings
 import Remote
 import SimulatedRunner
 import Simulation
+import SlurmbotSettings
 import Store
 
 struct DemoCommand: AsyncParsableCommand {
@@ -82,12 +82,23 @@ struct DemoCommand: AsyncParsableCommand {
         let charts = answers.flatMap(\.files).count
         print("")
         print("\(answers.count) answers and \(charts) charts in \(out)/: the JSON Discord receives, and the PNGs.")
-        let alerts = DemoAlerts(database: database, clock: clock, interval: interval, logger: logger)
+        // The look ahead runs on a copy: the database the next commands read stays at the present, not hours in
+        // the future.
+        let aheadPath = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "slurmbot-demo-ahead-\(ProcessInfo.processInfo.processIdentifier).db")
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: aheadPath + suffix) }
+        }
+        try? FileManager.default.removeItem(atPath: aheadPath)
+        try await database.run { try $0.copy(to: aheadPath) }
+        let alerts = DemoAlerts(
+            database: try Database(path: aheadPath), clock: clock, interval: interval, logger: logger)
         guard let followed = try await alerts.follow(maxHours: 48) else { return }
         print("")
         print(
-            "Then the cluster moves on, a poll every \(interval) s with alerts on, until job \(followed.job) ends: "
-                + "\(followed.polls) polls, \(Self.minutes(followed.seconds)) of cluster time. What you get:")
+            "Then, on a copy of the database (\(db) stays at the present), the cluster moves on, a poll every "
+                + "\(interval) s with alerts on, until job \(followed.job) ends: \(followed.polls) polls, "
+                + "\(Self.minutes(followed.seconds)) of cluster time. What you get:")
         for message in followed.messages {
             written += 1
             let place = message.channel.hasPrefix("dm-") ? "direct message" : "channel \(message.channel)"

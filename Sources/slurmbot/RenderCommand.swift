@@ -1,11 +1,11 @@
 import ArgumentParser
 import Commands
-import SlurmbotSettings
 import DiscordModels
 import Foundation
 import Logging
 import Poller
 import SlurmKit
+import SlurmbotSettings
 import Store
 
 struct RenderCommand: AsyncParsableCommand {
@@ -71,7 +71,10 @@ struct RenderCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(reply.message), as: UTF8.self))
         } else {
-            print(ReplyText.render(reply.message, ephemeral: reply.ephemeral), terminator: "")
+            print(
+                ReplyText.render(
+                    reply.message, ephemeral: reply.ephemeral, now: context.now, timeZone: settings.timeZone),
+                terminator: "")
         }
         if !reply.files.isEmpty {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

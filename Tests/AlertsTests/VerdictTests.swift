@@ -38,7 +38,7 @@ struct VerdictTests {
             ),
             (
                 end(.timeout, after: 3630),
-                "Hit its time limit of 1:00:00 (ran 1:00:30). Ask for more with --time, or save progress as it goes."
+                "Hit its time limit of 1 h (ran 1 h). Ask for more with --time, or save progress as it goes."
             ),
             (
                 end(.failed, after: 3, exit: 3),
@@ -57,7 +57,7 @@ struct VerdictTests {
             (end(nil, after: 10), "It left the queue between two polls and accounting did not say how it ended."),
             (
                 end(.completed, after: 120),
-                "Used 2:00 of its 1:00:00 limit: a limit closer to that would let the scheduler start it sooner."
+                "Used 2 min of its 1 h limit: a limit closer to that would let the scheduler start it sooner."
             ),
             (
                 end(.completed, after: 3000, peak: 700),
@@ -79,13 +79,26 @@ struct VerdictTests {
     func hostileNames() throws {
         let name = "x` @everyone <@1> \n**bold**" + String(repeating: "é", count: 500)
         let message = JobEndMessage.single(
-            Self.end(.failed, after: 5, exit: 1, job: Self.job(.failed, name: name)), cluster: "c", mention: "99")
+            Self.end(.failed, after: 5, exit: 1, job: Self.job(.failed, name: name)), cluster: "c", mention: "99",
+            ownedByRecipient: true)
         let content = try #require(message.content)
         #expect(content.hasPrefix("<@99> your job `x  @everyone <@1>  **bold**"))
         #expect(content.filter { $0 == "`" }.count == 4, "two code spans, no stray backtick")
         #expect(message.allowedMentions == AllowedMentions(parse: [], users: ["99"]))
         #expect(MessageLimits.violations(message).isEmpty, "\(MessageLimits.violations(message))")
         #expect((message.embeds?.first?.title?.count ?? 0) <= 256)
+    }
+
+    @Test("\"your job\" only to the job's owner; a watcher of someone else's job reads whose it is")
+    func whose() throws {
+        let end = Self.end(.completed, after: 5, exit: 0, job: Self.job(.completed, name: "train"))
+        let watcher = JobEndMessage.single(end, cluster: "c", mention: nil)
+        #expect(watcher.content?.hasPrefix("alice's job `train`") == true, "\(watcher.content ?? "")")
+        #expect(watcher.content?.lowercased().contains("your") == false)
+        let owner = JobEndMessage.single(end, cluster: "c", mention: "7", ownedByRecipient: true)
+        #expect(owner.content?.hasPrefix("<@7> your job `train`") == true, "\(owner.content ?? "")")
+        let pinged = JobEndMessage.single(end, cluster: "c", mention: "7")
+        #expect(pinged.content?.hasPrefix("<@7> alice's job `train`") == true, "\(pinged.content ?? "")")
     }
 
     @Test("an array of 1,000 tasks with 300 failures is one message within the limits, listing the first failures")
@@ -97,7 +110,7 @@ struct VerdictTests {
             job.arrayJobID = 500
             return JobEnd(job: job, state: job.state, exitCode: task % 10 < 3 ? 1 : 0, endedAt: 1100)
         }
-        let message = JobEndMessage.array(ends, arrayJobID: 500, cluster: "c", mention: nil)
+        let message = JobEndMessage.array(ends, arrayJobID: 500, cluster: "c", mention: nil, ownedByRecipient: true)
         #expect(
             message.content
                 == "Your array `sweep` (`500`, 1000 tasks) ended: 700 completed successfully, 300 failed (non-zero exit)."

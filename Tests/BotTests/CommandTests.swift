@@ -1,4 +1,5 @@
 import Charts
+import ClusterFacts
 import DiscordModels
 import FixtureSupport
 import Foundation
@@ -71,7 +72,9 @@ struct CommandTests {
             #expect(image.width == 1200 && image.height == 620 && image.pixel(x: 1, y: 1) == Theme.background.hex)
             #expect(image.count(of: Theme.allocated) > 5000, "the allocated layer covers a real area")
             #expect(reply.embed?.description?.hasPrefix("On average ") == true, "\(reply.text)")
-            #expect(reply.embed?.footer?.text.hasPrefix("cluster demo · data as of ") == true)
+            #expect(
+                reply.embed?.footer?.text.hasPrefix("cluster demo · data as of") == true
+                    && reply.embed?.timestamp != nil)
         }
         let gpuPartition = try await run(
             "history", [("metric", "gpus"), ("partition", "cpu")], on: database, cluster: "demo")
@@ -159,6 +162,22 @@ struct CommandTests {
         #expect(
             alice.embed?.title == "Queue of cluster lab, user alice"
                 && alice.message.components?.first?.components.first?.customID == "refresh:queue:user=alice")
+        let nobody = try await run("queue", [("user", "nobody")], on: database)
+        #expect(
+            nobody.ephemeral && nobody.text.contains("No user nobody has been seen on cluster lab"), "\(nobody.text)")
+    }
+
+    @Test("/queue: a list cut short says so, with how many more; running times are words, never negative")
+    func queueTruncation() async throws {
+        let (database, directory) = try await simulatedDatabase()
+        defer { directory.remove() }
+        let facts = try #require(try await database.read { try $0.latestFacts(cluster: "demo") })
+        let (user, jobs) = try #require(facts.jobs(nil).byUser.max { $0.value.running < $1.value.running })
+        try #require(jobs.running > JobsSummary.longestKept, "a user with more running jobs than are listed")
+        let reply = try await run("queue", [("user", user)], on: database, cluster: "demo")
+        let field = try #require(reply.embed?.fields?.first)
+        #expect(field.name == "Running, longest first (10 of \(jobs.running))", "\(field.name)")
+        #expect(field.value.hasSuffix("… and \(jobs.running - 10) more"), "\(field.value)")
     }
 
     @Test("/inspect: state and flags, the reason with who and when, resources, the jobs on a busy node")
@@ -168,7 +187,7 @@ struct CommandTests {
         let drained = try await run("inspect", [("node", "n4")], on: database)
         #expect(
             drained.text.contains("`IDLE+DRAIN` (drained)")
-                && drained.text.contains("lab: bad DIMM\nby root, Tue 19:40"))
+                && drained.text.contains("lab: bad DIMM\nby root, <t:"))
         let busy = try await run("inspect", [("node", "n1")], on: database)
         #expect(busy.text.contains("train-resnet") && busy.text.contains("1 of 2 in use (TESLA)"), "\(busy.text)")
         let unknown = try await run("inspect", [("node", "n9999")], on: database)
@@ -187,11 +206,24 @@ struct CommandTests {
         let (database, directory) = try await labDatabase()
         defer { directory.remove() }
         let small = try await run("canrun", [("cpus", "1")], on: database)
-        #expect(small.text.contains("could start it now") && small.text.contains("`n11`"), "\(small.text)")
+        #expect(small.text.contains("**Yes, now:**") && small.text.contains("`n11`"), "\(small.text)")
+        #expect(small.text.contains("sbatch -p "), "a ready sbatch line: \(small.text)")
+        let listed = small.embed?.fields?.first?.value.split(separator: "\n").map(String.init) ?? []
+        let firstGPU = listed.firstIndex { $0.contains("GPU") } ?? listed.count
+        #expect(listed[firstGPU...].allSatisfy { $0.contains("GPU") }, "GPU nodes last for a CPU job: \(listed)")
         let gpu = try await run("canrun", [("gpus", "1")], on: database)
-        #expect(gpu.text.contains("**1 node** could start it now") && gpu.text.contains("`n1`"), "\(gpu.text)")
+        #expect(gpu.text.contains("**Yes, now:** 1 node could start it") && gpu.text.contains("`n1`"), "\(gpu.text)")
+        #expect(gpu.text.contains("--gres=gpu:1"), "\(gpu.text)")
         let huge = try await run("canrun", [("cpus", "64")], on: database)
-        #expect(huge.text.contains("**No node** can start it now") && huge.text.contains("is that big"))
+        #expect(huge.text.contains("**Never, as asked:**") && huge.text.contains("is that big"), "\(huge.text)")
+        #expect(huge.text.contains("64 CPUs (the largest has ") && huge.text.contains("add `nodes:"), "\(huge.text)")
+        let memory = try await run("canrun", [("mem", "5T")], on: database)
+        #expect(memory.text.contains("5 TB memory (the largest has "), "the short resource is named: \(memory.text)")
+        #expect(!memory.text.contains("CPUs are free"), "\(memory.text)")
+        let spread = try await run("canrun", [("cpus", "8"), ("nodes", "4")], on: database)
+        #expect(spread.text.contains("8 CPUs on 4 nodes"), "\(spread.text)")
+        #expect(!spread.text.contains("**Yes") || spread.text.contains("-N 4 -n 8"), "\(spread.text)")
+        #expect(try await run("canrun", [("nodes", "3")], on: database).ephemeral, "more nodes than CPUs")
         let later = try await run("canrun", [("cpus", "4"), ("partition", "debug")], on: database)
         #expect(later.text.contains("The first fit should be"), "\(later.text)")
         let long = try await run("canrun", [("time", "10:00:00"), ("partition", "debug")], on: database)

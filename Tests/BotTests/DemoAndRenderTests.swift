@@ -1,6 +1,7 @@
 import Charts
 import FixtureSupport
 import Foundation
+import Store
 import Testing
 
 @Suite("slurmbot demo and slurmbot render, run as a user runs them")
@@ -29,8 +30,13 @@ struct DemoAndRenderTests {
         }
         // The watched job ends in the moved-on cluster, and its alert is the DM the watcher would get.
         #expect(result.stdout.contains("with alerts on, until job "), "\(result.stdout)")
-        #expect(result.stdout.contains("direct message: Your job `"), "\(result.stdout)")
+        #expect(result.stdout.contains("direct message: ") && result.stdout.contains("'s job `"), "\(result.stdout)")
         #expect(json.contains { $0.contains("-alert-dm-") }, "\(json)")
+        // The look ahead ran on a copy: the database the README's next commands read ends at the real time.
+        let database = try Database(path: directory.file("demo.db"), readOnly: true)
+        let latest = try await database.read { try $0.latestSuccessfulPoll(cluster: "demo")?.snapshotAt }
+        let now = Int64(Date().timeIntervalSince1970)
+        #expect(try #require(latest) <= now && latest! > now - 900, "the demo database ends at \(latest!), now \(now)")
         let charts = files.filter { $0.hasSuffix(".png") }
         #expect(charts.count == 5 && charts.contains("06-heatmap.png"), "\(charts)")
         for name in charts {

@@ -8,6 +8,7 @@ import Remote
 import Simulation
 import Store
 import Testing
+import WallTime
 
 @testable import Commands
 
@@ -39,13 +40,41 @@ struct EdgeClusterTests {
         defer { directory.remove() }
         for (command, options) in readingCommands {
             let reply = try await run(command, options, on: database, now: Signer.now + 3 * 3600)
-            #expect(!reply.ephemeral && reply.embed?.color == 0xFEE75C, "/\(command)")
+            #expect(!reply.ephemeral && reply.embed?.color == 0x95A5A6, "/\(command)")
             guard command != "status" else {
-                #expect(reply.text.contains("3 h 1 min ago"), "\(reply.text)")
+                #expect(reply.text.contains("⚠️ Stale: this data is 3 h 1 min old."), "\(reply.text)")
                 continue
             }
             let footer = reply.embed?.footer?.text ?? ""
-            #expect(footer.contains("(3 h 1 min ago) · STALE"), "/\(command): \(footer)")
+            #expect(footer.contains("data as of · STALE: 3 h 1 min old"), "/\(command): \(footer)")
+            #expect(reply.embed?.timestamp?.hasSuffix("Z") == true, "/\(command)")
+        }
+    }
+
+    @Test("a head node whose clock runs a day ahead: every answer reads sensibly, on our clock, and says so")
+    func clockAhead() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try Database(path: directory.file("ahead.db"))
+        let poller = Poller(
+            runner: FixtureRunner(directory: Fixtures.path("lab-22.05")), database: database, cluster: "lab",
+            logger: Logger(label: "test"))
+        let ours = Signer.now - 86_400
+        _ = try await poller.pollOnce(now: ours)
+        for (command, options) in readingCommands {
+            let reply = try await run(command, options, on: database, now: ours + 30)
+            #expect(!reply.ephemeral, "/\(command): \(reply.text)")
+            let text = ReplyText.render(reply.message, now: ours + 30, timeZone: TimeZone(identifier: "UTC")!)
+            #expect(!text.contains("in the future") && !text.contains("STALE"), "/\(command): \(text)")
+            #expect(text.range(of: #"-\d+:\d"#, options: .regularExpression) == nil, "/\(command): \(text)")
+            guard command != "status" else { continue }
+            // The poll's own duration counts in the measured offset, so the minutes vary with the machine's load.
+            let footer = reply.embed?.footer?.text ?? ""
+            #expect(
+                footer.range(of: #"the head node's clock runs 23 h \d+ min ahead"#, options: .regularExpression) != nil,
+                "/\(command): \(footer)")
+            let stamp = try #require(reply.embed?.timestamp.flatMap { ReplyText.unixTime(iso8601: $0) })
+            #expect((ours...ours + 60).contains(stamp), "/\(command): on our clock")
         }
     }
 
@@ -61,7 +90,7 @@ struct EdgeClusterTests {
             let reply = try await run(command, options, on: database)
             let footer = reply.embed?.footer?.text ?? ""
             #expect(footer.contains("· last poll failed"), "/\(command): \(footer)")
-            #expect(reply.embed?.color == 0xFEE75C, "/\(command)")
+            #expect(reply.embed?.color == 0x95A5A6, "/\(command)")
         }
     }
 
@@ -83,7 +112,7 @@ struct EdgeClusterTests {
             #expect(reply.ephemeral, "/\(command)")
             #expect(
                 reply.text.hasPrefix(
-                    "No data on cluster lab yet: no poll has succeeded. The last attempt (Tue 19:42 UTC) failed: "),
+                    "No data on cluster lab yet: no poll has succeeded. The last attempt (<t:\(Signer.now - 30):f> "),
                 "/\(command): \(reply.text)")
         }
     }

@@ -99,7 +99,7 @@ struct InteractionEndpointTests {
             fields.map { $0["name"] as? String } == [
                 "/status [partition] [cluster]", "/queue [user] [partition] [cluster]",
                 "/history [hours] [partition] [metric] [cluster]", "/heatmap [hours] [partition] [cluster]",
-                "/inspect node [cluster]", "/canrun [cpus] [mem] [gpus] [partition] [time] [cluster]",
+                "/inspect node [cluster]", "/canrun [cpus] [mem] [gpus] [partition] [time] [nodes] [cluster]",
                 "/why job [cluster]", "/watch [job] [user] [notify] [warn] [cluster]",
                 "/unwatch [job] [user] [cluster]",
                 "/watches [cluster]", "/help",
@@ -121,8 +121,16 @@ struct InteractionEndpointTests {
         let all = try await embed([])
         #expect(all["title"] as? String == "Cluster lab")
         let description = try #require(all["description"] as? String)
-        #expect(description.hasPrefix("```\nCluster lab, as of 2026-11-24 19:41 UTC"))
-        #expect(description.contains("n4  IDLE+DRAIN: lab: bad DIMM"))
+        #expect(description.hasPrefix("12 of 32 CPUs and 1 of 2 GPUs are in use. "), "\(description)")
+        #expect(!description.contains("```"), "no monospace table on a phone")
+        let lines = description.split(separator: "\n")
+        #expect(
+            lines.contains { $0.hasPrefix("🟢 **batch**: 4 CPUs") } && lines.contains("⚫ **maint**: down · 1 waiting"),
+            "\(description)")
+        let fields = try #require(all["fields"] as? [[String: Any]])
+        let outOfService = try #require(fields.first { ($0["name"] as? String)?.hasPrefix("Out of service") == true })
+        #expect((outOfService["value"] as? String)?.contains("`n4` drained: lab: bad DIMM (root)") == true)
+        #expect(all["timestamp"] as? String == "2026-11-24T19:41:50Z", "the data's time, shown in each reader's zone")
         let gpu = try await embed([("partition", "gpu")])
         #expect(gpu["title"] as? String == "Cluster lab, partition gpu")
         #expect(!(gpu["description"] as? String ?? "").contains("batch "))
@@ -135,13 +143,6 @@ struct InteractionEndpointTests {
             let data = try #require(response.json?["data"] as? [String: Any])
             #expect(data["flags"] as? Int == 64 && (data["content"] as? String)?.contains(text) == true, "\(data)")
         }
-    }
-
-    @Test("a status too long for an embed is cut at a line end, with the count of lines left out")
-    func longStatus() {
-        let text = (1...2000).map { "line \($0) " + String(repeating: "x", count: 40) }.joined(separator: "\n")
-        let block = StatusCommand.codeBlock(text, limit: 4096)
-        #expect(block.count <= 4096 && block.hasPrefix("```\nline 1 ") && block.hasSuffix(" more lines\n```"))
     }
 
     @Test("a guild allow-list never blocks PING, and refuses commands from other guilds")

@@ -143,12 +143,22 @@ struct ClusterFactsTests {
                 #expect(answer.nowCount == reference.now.count, "\(request) in \(partition ?? "any")")
                 #expect(Set(answer.now.map(\.node)).isSubset(of: reference.now))
                 #expect(answer.now.count == min(answer.nowCount, ResourceFit.listed))
+                let order = answer.now.map { free in
+                    (request.gpus == 0 && free.hasGPUs ? 1 : 0, free.resources.cpus, free.resources.memoryMB)
+                }
                 #expect(
-                    answer.now.map(\.resources)
-                        == answer.now.map(\.resources).sorted {
-                            ($0.gpus, $0.cpus, $0.memoryMB) > ($1.gpus, $1.cpus, $1.memoryMB)
-                        },
-                    "most free first")
+                    zip(order, order.dropFirst()).allSatisfy { $0 <= $1 },
+                    "GPU nodes last for a job asking none, then the smallest free block")
+                if answer.nowCount > ResourceFit.listed, request.seconds == nil, let worst = order.last {
+                    let fitting = facts.capacity.nodes.filter { node in
+                        node.acceptsNewJobs && node.free.covers(request.perNode)
+                            && (partition.map(node.partitions.contains) ?? true)
+                    }
+                    let better = fitting.filter { node in
+                        (request.gpus == 0 && node.size.gpus > 0 ? 1 : 0, node.free.cpus, node.free.memoryMB) < worst
+                    }
+                    #expect(better.count <= ResourceFit.listed, "no better fit left out")
+                }
                 #expect(answer.totalFree == reference.totalFree && answer.candidates == reference.candidates)
                 #expect(answer.tooLongFor == reference.tooLongFor)
                 #expect(answer.later?.at == reference.later?.at, "the first later fit, \(request)")

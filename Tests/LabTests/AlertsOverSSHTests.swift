@@ -1,12 +1,12 @@
-import DiscordModels
 import DiscordAPI
 import DiscordFake
+import DiscordModels
 import FixtureSupport
 import Foundation
 import Logging
 import Poller
-import SlurmbotSettings
 import Remote
+import SlurmbotSettings
 import Store
 import Testing
 
@@ -167,7 +167,7 @@ extension LabSuite {
             #expect(verdict("t-memhog").contains("100 MB"), "\(verdict("t-memhog"))")
             #expect(message("t-cancel")?.content.hasSuffix("cancelled.") == true)
             #expect(message("t-slow")?.content.hasSuffix("hit its time limit.") == true)
-            #expect(verdict("t-slow").hasPrefix("Hit its time limit of 1:00"))
+            #expect(verdict("t-slow").hasPrefix("Hit its time limit of 1 min"))
             #expect(message("t-nodefail")?.content.hasSuffix("killed by a node failure.") == true)
             #expect(verdict("t-nodefail").hasPrefix("Its node n6 failed"))
             #expect(

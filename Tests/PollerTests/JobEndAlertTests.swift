@@ -1,15 +1,15 @@
-import DiscordModels
 import DiscordAPI
 import DiscordFake
+import DiscordModels
 import FixtureSupport
 import Foundation
 import Logging
 import Remote
+import SlurmbotSettings
 import Store
 import Testing
 
 @testable import Poller
-import SlurmbotSettings
 
 /// Alerts end to end without Slurm: the lab fixture changed between polls, the real poller, store and outbox, and a
 /// loopback Discord that answers as Discord documents (nonces, closed DMs, unknown channels, 429, 500).
@@ -68,14 +68,15 @@ struct JobEndAlertTests {
         let messages = fake.messages
         let byChannel = Dictionary(grouping: messages, by: \.channel).mapValues { $0.map(\.content) }
         #expect(messages.count == 5, "\(messages.map { "\($0.channel): \($0.content)" })")
-        #expect(byChannel["dm-1001"] == ["Your job `md-sim` (`1`) completed successfully."])
-        #expect(byChannel["dm-3003"] == ["Your job `analysis` (`2`) failed (non-zero exit)."])
+        #expect(
+            byChannel["dm-1001"] == ["bob's job `md-sim` (`1`) completed successfully."], "a watcher, not the owner")
+        #expect(byChannel["dm-3003"] == ["labuser's job `analysis` (`2`) failed (non-zero exit)."])
         #expect(
             Set(byChannel["dm-4004"] ?? []) == [
                 "Your job `analysis` (`2`) failed (non-zero exit).",
                 "Your job `mpi-job` (`3`) ended (final state unknown).",
             ])
-        #expect(byChannel["777"] == ["<@2002> your job `train-resnet` (`4`) ran out of memory."])
+        #expect(byChannel["777"] == ["<@2002> alice's job `train-resnet` (`4`) ran out of memory."])
         let channelMessage = try #require(messages.first { $0.channel == "777" }?.json)
         #expect(
             (channelMessage["allowed_mentions"] as? [String: Any])?["users"] as? [String] == ["2002"],
@@ -136,7 +137,7 @@ struct JobEndAlertTests {
         #expect(messages.count == 1, "\(messages.map(\.content))")
         #expect(
             messages.first?.content
-                == "<@2002> your array `sweep` (`12`, 6 tasks) ended: 5 completed successfully, 1 failed (non-zero exit)."
+                == "<@2002> alice's array `sweep` (`12`, 6 tasks) ended: 5 completed successfully, 1 failed (non-zero exit)."
         )
         #expect(messages.first?.channel == "777")
         let embed = try #require((messages.first?.json?["embeds"] as? [[String: Any]])?.first)
@@ -169,7 +170,8 @@ struct JobEndAlertTests {
         #expect(warnings.count == 1, "\(warnings.map(\.content))")
         #expect(warnings.first?.channel == "dm-3003")
         #expect(
-            warnings.first?.content.hasPrefix("Your job `analysis` (`2`) has used 90 % of its time limit: ") == true,
+            warnings.first?.content.hasPrefix("labuser's job `analysis` (`2`) has used 90 % of its time limit: ")
+                == true,
             "\(warnings.first?.content ?? "")")
         cluster.end(2, state: "TIMEOUT", reason: "TimeLimit")
         try cluster.step()

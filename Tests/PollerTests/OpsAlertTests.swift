@@ -1,15 +1,15 @@
-import DiscordModels
 import DiscordAPI
 import DiscordFake
+import DiscordModels
 import FixtureSupport
 import Foundation
 import Logging
 import Remote
+import SlurmbotSettings
 import Store
 import Testing
 
 @testable import Poller
-import SlurmbotSettings
 
 @Suite("ops alerts: nodes out of service and back, the poller failing and recovering")
 struct OpsAlertTests {
@@ -54,7 +54,7 @@ struct OpsAlertTests {
         #expect(
             fields == [
                 "Out of service (2): **n2** `DOWN+NOT_RESPONDING`: Not responding\n**n5** `MIXED+DRAIN`: bad fan",
-                "Back in service (1): **n6** `IDLE` after 10:00 down",
+                "Back in service (1): **n6** `IDLE` after 10 min down",
             ], "\(fields)")
         #expect((messages.first?.json?["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])
         await fake.shutdown()
@@ -74,7 +74,7 @@ struct OpsAlertTests {
         let full = fake.messages.compactMap { ($0.json?["embeds"] as? [[String: Any]])?.first }
         #expect(full.count == 1, "\(full)")
         #expect(full.first?["title"] as? String == "Cluster lab: partition debug is full")
-        #expect(full.first?["description"] as? String == "No idle node and 3 jobs waiting, for 30:00 now.")
+        #expect(full.first?["description"] as? String == "No idle node and 3 jobs waiting, for 30 min now.")
         cluster.setNode("n4", state: "IDLE")
         try cluster.step(seconds: 300)
         _ = try await poller.pollOnce()
@@ -112,7 +112,7 @@ struct OpsAlertTests {
         #expect(fake.messages.count == 2)
         let recovered = try #require((fake.messages.last?.json?["embeds"] as? [[String: Any]])?.first)
         #expect(recovered["title"] as? String == "Cluster lab: the poller works again")
-        #expect(recovered["description"] as? String == "After 4 failed polls over 9:00; the data is fresh again.")
+        #expect(recovered["description"] as? String == "After 4 failed polls over 9 min; the data is fresh again.")
         await fake.shutdown()
     }
 }

@@ -57,10 +57,8 @@ struct HeatmapCommand: SlashCommand {
                 + "\(grid.nodesPerRow) nodes in name order, coloured by the share of them that is busy (allocated or "
                 + "mixed). /inspect shows one node."
         }
-        let embed = Embed(
-            title: chart.title, description: description, color: Embed.color(stale: scope.isStale(now: now)),
-            footer: .init(text: scope.footer(now: now, timeZone: timeZone)),
-            image: .init(url: "attachment://heatmap.png"))
+        var embed = Embed(title: chart.title, description: description, image: .init(url: "attachment://heatmap.png"))
+        scope.sign(&embed, now: now)
         return (chart, embed)
     }
 }

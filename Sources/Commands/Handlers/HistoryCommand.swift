@@ -31,11 +31,10 @@ struct HistoryCommand: SlashCommand {
             let chart = try Self.chart(
                 buckets, metric: metric, from: from, to: to, bucket: bucket, cluster: scope.cluster,
                 partition: partition, hours: hours, scope: scope, now: now, timeZone: timeZone)
-            let embed = Embed(
+            var embed = Embed(
                 title: chart.title, description: Self.summary(buckets, metric: metric),
-                color: Embed.color(stale: scope.isStale(now: now)),
-                footer: .init(text: scope.footer(now: now, timeZone: timeZone)),
                 image: .init(url: "attachment://history.png"))
+            scope.sign(&embed, now: now)
             return (chart, embed)
         }
     }

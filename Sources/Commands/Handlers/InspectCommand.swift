@@ -2,6 +2,7 @@ import DiscordModels
 import Foundation
 import SlurmKit
 import Store
+import WallTime
 
 /// `/inspect node [cluster]`: one node in detail, from the latest snapshot: state with every flag, the reason with
 /// who and when, resources, its jobs when busy, and since when it has been idle.
@@ -46,11 +47,9 @@ struct InspectCommand: SlashCommand {
         if let probe = context.nodeProbe, probe.cluster == found.scope.cluster {
             live = await probe.vitals(of: name)
         }
-        let (now, timeZone) = (context.now, context.timeZone)
-        var embed = Self.embed(
-            found.node, jobs: found.jobs, idleSince: found.idleSince, live: live, now: now, timeZone: timeZone)
-        embed.color = Embed.color(stale: found.scope.isStale(now: now))
-        embed.footer = .init(text: found.scope.footer(now: now, timeZone: timeZone))
+        let now = context.now
+        var embed = Self.embed(found.node, jobs: found.jobs, idleSince: found.idleSince, live: live, scope: found.scope)
+        found.scope.sign(&embed, now: now)
         return Reply(message: MessagePayload(embeds: [embed]))
     }
 
@@ -72,22 +71,21 @@ struct InspectCommand: SlashCommand {
 
     /// - Parameter live: what the node's live probe said, or nil when there is none for this cluster.
     static func embed(
-        _ node: Node, jobs: [Job], idleSince: Int64?, live: Result<NodeVitals, NodeProbeError>? = nil, now: Int64,
-        timeZone: TimeZone
+        _ node: Node, jobs: [Job], idleSince: Int64?, live: Result<NodeVitals, NodeProbeError>? = nil,
+        scope: ClusterScope
     ) -> Embed {
         let vitals = try? live?.get()
         var fields: [Embed.Field] = []
         var state = "`\(node.state.description)` (\(node.state.category.label))"
         if let idleSince {
-            state +=
-                "\nidle since \(ClusterScope.clock(idleSince, timeZone)), \(SlurmDuration.format(Int(now - idleSince))) ago"
+            state += "\nidle for \(scope.elapsed(since: idleSince)), since \(scope.moment(idleSince))"
         }
         fields.append(.init(name: "State", value: state, inline: true))
         if let reason = node.reason {
             var text = QueueCommand.short(reason.text, 200)
             if let user = reason.user { text += "\nby \(user)" }
             if let time = reason.time {
-                text += (reason.user == nil ? "\n" : ", ") + ClusterScope.clock(time, timeZone)
+                text += (reason.user == nil ? "\n" : ", ") + scope.moment(time)
             }
             fields.append(.init(name: "Reason", value: text, inline: true))
         }
@@ -128,8 +126,8 @@ struct InspectCommand: SlashCommand {
         }
         if !jobs.isEmpty {
             let lines = jobs.sorted { ($0.startTime ?? 0) < ($1.startTime ?? 0) }.map { job in
-                let elapsed = job.startTime.map { SlurmDuration.format(Int(now - $0)) } ?? "?"
-                let left = job.timeLeft.seconds.map { ", \(SlurmDuration.format($0)) left" } ?? ""
+                let elapsed = job.startTime.map { scope.elapsed(since: $0) } ?? "?"
+                let left = job.timeLeft.seconds.map { ", \(DurationWords.text($0)) left" } ?? ""
                 return
                     "`\(job.displayID)` \(job.user) · \(QueueCommand.short(job.name, 28)) · \(elapsed) running\(left)"
             }
@@ -155,8 +153,14 @@ struct InspectCommand: SlashCommand {
         return trimmed.isEmpty ? node : String(trimmed.reversed())
     }
 
+    /// "0.5 GB", "62 GB", "187 GB", "1.5 TB", "5 TB": memory as Slurm's users think of it.
     static func gigabytes(_ megabytes: Int) -> String {
-        megabytes >= 10_240 || megabytes % 1024 == 0
+        if megabytes >= 1_048_576 {
+            let terabytes = Double(megabytes) / 1_048_576
+            return megabytes % 1_048_576 == 0 || terabytes >= 10
+                ? "\(Int(terabytes.rounded())) TB" : String(format: "%.1f TB", terabytes)
+        }
+        return megabytes >= 10_240 || megabytes % 1024 == 0
             ? "\(megabytes / 1024) GB" : String(format: "%.1f GB", Double(megabytes) / 1024)
     }
 }

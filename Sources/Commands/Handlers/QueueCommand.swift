@@ -3,6 +3,7 @@ import DiscordModels
 import Foundation
 import SlurmKit
 import Store
+import WallTime
 
 /// `/queue [user] [partition] [cluster]`: who runs what, the longest-running jobs, and why jobs wait.
 struct QueueCommand: SlashCommand {
@@ -18,12 +19,20 @@ struct QueueCommand: SlashCommand {
         } catch {
             return .problem(error.message)
         }
-        let (now, timeZone, cluster) = (context.now, context.timeZone, context.string("cluster"))
+        let (now, cluster) = (context.now, context.string("cluster"))
         return await context.withCluster { connection, scope in
             let facts = try scope.facts(connection, checking: partition)
-            var embed = Self.embed(facts, user: user, partition: partition, now: now)
-            embed.color = Embed.color(stale: scope.isStale(now: now))
-            embed.footer = .init(text: scope.footer(now: now, timeZone: timeZone))
+            if let user, facts.jobs(nil).byUser[user] == nil,
+                try !connection.hasSeenUser(cluster: scope.cluster, user: user)
+            {
+                let known = facts.jobs(nil).byUser.keys.sorted()
+                let near = Suggestions.similar(known, to: user)
+                throw Refusal(
+                    "No user \(user) has been seen on cluster \(scope.cluster): no job of theirs is queued or remembered."
+                        + (near.isEmpty ? "" : " Did you mean \(near.joined(separator: ", "))?"))
+            }
+            var embed = Self.embed(facts, user: user, partition: partition, scope: scope)
+            scope.sign(&embed, now: now)
             let options = [("user", user), ("partition", partition), ("cluster", cluster)].compactMap { name, value in
                 value.map { (name, $0) }
             }
@@ -33,7 +42,7 @@ struct QueueCommand: SlashCommand {
         }
     }
 
-    static func embed(_ facts: ClusterFacts, user: String?, partition: String?, now: Int64) -> Embed {
+    static func embed(_ facts: ClusterFacts, user: String?, partition: String?, scope: ClusterScope) -> Embed {
         let jobs = facts.jobs(partition)
         var title = "Queue of " + (partition.map { "partition \($0)" } ?? "cluster \(facts.cluster)")
         if let user { title += ", user \(user)" }
@@ -42,6 +51,9 @@ struct QueueCommand: SlashCommand {
             mine.map { ($0.running, $0.cpus, $0.gpus, $0.waiting) }
             ?? (jobs.running, jobs.runningCPUs, jobs.runningGPUs, jobs.waiting)
         var description = "\(running) running (\(counted(cpus, "CPU")), \(counted(gpus, "GPU"))), \(waiting) waiting"
+        if let user, running + waiting == 0 {
+            description = "\(user) has no running or waiting jobs " + (partition.map { "in \($0) " } ?? "") + "now."
+        }
         if user == nil {
             description += "\n" + Self.leaderboard(jobs.byUser)
         }
@@ -49,10 +61,14 @@ struct QueueCommand: SlashCommand {
         let longest = (mine?.longestRunning ?? jobs.longestRunning).prefix(user == nil ? 5 : 10)
         if !longest.isEmpty {
             let lines = longest.map { job in
-                "`\(job.id)` \(job.user) · \(Self.short(job.name, 24)) · \(SlurmDuration.format(Int(now - job.startedAt)))"
-                    + (job.timeLeftSeconds.map { " · \(SlurmDuration.format($0)) left" } ?? "")
+                "`\(job.id)` " + (user == nil ? "\(job.user) · " : "") + "\(Self.short(job.name, 24)) · "
+                    + scope.elapsed(since: job.startedAt)
+                    + (job.timeLeftSeconds.map { ", \(DurationWords.text($0)) left" } ?? "")
             }
-            fields.append(Embed.Field(name: user == nil ? "Longest running" : "Running", value: Self.fit(lines)))
+            let name =
+                (user == nil ? "Longest running" : "Running, longest first")
+                + (running > longest.count ? " (\(longest.count) of \(running))" : "")
+            fields.append(Embed.Field(name: name, value: Self.fit(lines, total: running)))
         }
         let reasons = mine?.waitingByReason ?? facts.waitingByReason[partition ?? PartitionUsage.allPartitions] ?? [:]
         if !reasons.isEmpty {
@@ -89,7 +105,7 @@ struct QueueCommand: SlashCommand {
         var length = 0
         let total = max(total ?? lines.count, lines.count)
         for (index, line) in lines.enumerated() {
-            let note = "… \(total - index) more"
+            let note = "… and \(total - index) more"
             if length + line.count + 1 + note.count > limit {
                 kept.append(note)
                 break
@@ -97,7 +113,7 @@ struct QueueCommand: SlashCommand {
             kept.append(line)
             length += line.count + 1
         }
-        if kept.count == lines.count, total > lines.count { kept.append("… \(total - lines.count) more") }
+        if kept.count == lines.count, total > lines.count { kept.append("… and \(total - lines.count) more") }
         return kept.joined(separator: "\n")
     }
 
