@@ -55,6 +55,7 @@ public enum Suggestions {
     }
 
     public static func choices(_ context: CommandContext, option: String, typed: String) async -> [Choice] {
+        if option == "job" { return await jobs(context, typed: typed) }
         guard options.contains(option), let database = context.database else { return [] }
         let requested = context.string("cluster").flatMap { SlurmName.isValid($0) ? $0 : nil }
         let defaultCluster = context.defaultCluster
@@ -72,5 +73,37 @@ public enum Suggestions {
                 }
             }) ?? []
         return rank(names, typed: String(typed.prefix(100))).map { Choice(name: $0, value: $0) }
+    }
+
+    /// Job ids for `/why` (waiting jobs first) and `/watch` (running ones first): the asker's own first, as far as
+    /// the bot knows them (the cluster users they watch), then the newest. What is typed must look like the start of
+    /// a job id (digits, one `_`) or nothing is suggested.
+    static func jobs(_ context: CommandContext, typed: String) async -> [Choice] {
+        let typed = String(typed.prefix(24))
+        guard typed.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }),
+            typed.split(separator: "_", omittingEmptySubsequences: false).count <= 2,
+            let database = context.database
+        else { return [] }
+        let requested = context.string("cluster").flatMap { SlurmName.isValid($0) ? $0 : nil }
+        let (defaultCluster, asker) = (context.defaultCluster, context.interaction.invoker?.id)
+        let state: JobState = context.interaction.data?.name == "why" ? .pending : .running
+        let rows =
+            (try? await database.read { connection -> [(id: String, name: String, user: String, state: String)] in
+                guard
+                    case .success(let scope) = try ClusterScope.resolve(
+                        connection, requested: requested, defaultCluster: defaultCluster)
+                else { return [] }
+                let own =
+                    try asker.map { id in
+                        try connection.watches(cluster: scope.cluster, discordUser: id).filter { $0.kind == .user }
+                            .map(\.subject)
+                    } ?? []
+                return try connection.jobSuggestions(
+                    cluster: scope.cluster, typed: typed, preferredUsers: own, preferredState: state)
+            }) ?? []
+        return rows.map { row in
+            let label = "\(row.id) · \(QueueCommand.short(row.name, 40)) (\(row.user), \(row.state.lowercased()))"
+            return Choice(name: String(label.prefix(100)), value: row.id)
+        }
     }
 }

@@ -292,6 +292,25 @@ extension Connection {
         }
     }
 
+    /// A job id someone is typing, completed from the queue: ids starting with `typed`, those of `preferredUsers`
+    /// first, then those in `preferredState`, newest first; at most `limit`.
+    ///
+    /// `typed` is only bound as a parameter (and the caller lets through digits and `_` alone).
+    public func jobSuggestions(
+        cluster: String, typed: String, preferredUsers: [String], preferredState: JobState, limit: Int = 25
+    ) throws -> [(id: String, name: String, user: String, state: String)] {
+        let users = preferredUsers.prefix(20).map { _ in "?" }.joined(separator: ",")
+        let mine = users.isEmpty ? "" : "user IN (\(users)) DESC, "
+        return try statement(
+            "SELECT COALESCE(display_id, CAST(job_id AS TEXT)) AS id, name, user, state FROM jobs "
+                + "WHERE cluster = ? AND gone_at IS NULL AND id LIKE ? || '%' "
+                + "ORDER BY \(mine)state = ? DESC, job_id DESC LIMIT ?"
+        ).query(
+            [.text(cluster), .text(typed)] + preferredUsers.prefix(20).map { .text($0) }
+                + [.text(preferredState.rawValue), .integer(Int64(limit))]
+        ) { ($0.text(0), $0.text(1), $0.text(2), $0.text(3)) }
+    }
+
     /// Whether any job of `user` is in the data, queued now or kept from the past: "no such user" needs it, for a
     /// name with nothing queued. Asked only then (it reads the whole table when the user has no job at all).
     public func hasSeenUser(cluster: String, user: String) throws -> Bool {

@@ -15,14 +15,17 @@ import Testing
 @testable import Store
 
 /// Hours of the simulated cluster (60 nodes unless told), one poll every 5 minutes, ending at `end`.
-func simulatedDatabase(hours: Int = 6, end: Int64 = Signer.now, layout: Layout = .standard) async throws -> (
+/// - Parameter epoch: when the simulation's job chains start; two days before `end` unless given.
+func simulatedDatabase(
+    hours: Int = 6, end: Int64 = Signer.now, layout: Layout = .standard, epoch: Int64? = nil
+) async throws -> (
     Database, TemporaryDirectory
 ) {
     let directory = try TemporaryDirectory()
     let database = try Database(path: directory.file("sim.db"))
     let clock = SimulationClock()
     // Chains start two days back: a busy cluster without simulating months of jobs first.
-    let cluster = SimulatedCluster(layout: layout, epoch: end - 2 * 86_400)
+    let cluster = SimulatedCluster(layout: layout, epoch: epoch ?? end - 2 * 86_400)
     let poller = Poller(
         runner: SimulatedRunner(cluster: cluster, now: { clock.now }), database: database, cluster: "demo",
         logger: Logger(label: "test"))
@@ -98,6 +101,23 @@ struct CommandTests {
         #expect(image.count(of: Theme.allocated) > 1000 && image.count(of: Theme.idle) > 100)
         let gpu = try await run("heatmap", [("partition", "gpu")], on: database, cluster: "demo")
         #expect(gpu.embed?.title == "Node states of partition gpu, last 24 h" && gpu.embed?.description == "12 nodes.")
+    }
+
+    @Test("/heatmap hours:N draws exactly N hours, ending at the snapshot", arguments: [1, 6, 23, 24, 72, 720])
+    func heatmapSpan(hours: Int) async throws {
+        let (database, directory) = try await labDatabase()
+        defer { directory.remove() }
+        let (chart, embed) = try await database.read { connection in
+            guard case .success(let scope) = try ClusterScope.resolve(connection, requested: nil, defaultCluster: "lab")
+            else { throw Refusal("no scope") }
+            return try HeatmapCommand.read(
+                connection, scope: scope, hours: hours, partition: nil, now: Signer.now,
+                timeZone: TimeZone(identifier: "UTC")!)
+        }
+        let span = chart.bucketSeconds * Int64(chart.columns)
+        #expect(span >= Int64(hours) * 3600 && span < Int64(hours) * 3600 + chart.bucketSeconds, "\(span) s")
+        #expect(embed.title == "Node states of cluster lab, last \(hours) h")
+        #expect(chart.start + span > Signer.now - 60, "ends at the snapshot")
     }
 
     @Test("the heatmap builder: the state covering most of a bucket wins, ties go to the more serious, gaps stay empty")
@@ -249,6 +269,34 @@ struct CommandTests {
         #expect(try await run("why", [("job", "999999")], on: database).text.contains("Job 999999 is not in the data"))
         for hostile in ["1;reboot", "12_", "abc", "1_2_3", String(repeating: "9", count: 30)] {
             #expect(try await run("why", [("job", hostile)], on: database).text.contains("Give a job id"))
+        }
+    }
+
+    @Test(
+        "/why on a simulated day: a job too big for any node is told it can never start, no answer contradicts itself")
+    func whyNeverContradicts() async throws {
+        // An hour into the simulation's six-hour window of too-big jobs, so they are waiting.
+        let (database, directory) = try await simulatedDatabase(hours: 6, epoch: Signer.now - 2 * 86_400 - 3600)
+        defer { directory.remove() }
+        let pending = try await database.read {
+            try $0.jobs(cluster: "demo", filter: JobFilter(states: [.pending], limit: 10_000)).map(\.job)
+        }
+        let huge = try #require(pending.first { ($0.memoryMB ?? 0) > 1_000_000 && $0.partition == "cpu" })
+        let never = try await run("why", [("job", huge.displayID)], on: database, cluster: "demo")
+        #expect(never.text.contains("**It can never start as asked.**"), "\(never.text)")
+        #expect(never.text.contains("memory (the largest has 187 GB)"), "\(never.text)")
+        #expect(!never.text.contains("waiting for free resources") && !never.text.contains("similar size"))
+        for job in pending.prefix(40) {
+            let reply = try await run("why", [("job", job.displayID)], on: database, cluster: "demo")
+            let ahead = reply.embed?.fields?.first { $0.name == "Ahead of it" }?.value ?? ""
+            if reply.text.contains("lower priority than other waiting jobs") {
+                #expect(!ahead.hasPrefix("none"), "job \(job.displayID): \(reply.text)")
+            }
+            // Six hours of data: statistics never claim a week.
+            #expect(!reply.text.contains("in 7 days") && !reply.text.contains("in the last 7 days"))
+            if let similar = reply.embed?.fields?.first(where: { $0.name == "Similar jobs lately" })?.value {
+                #expect(similar.contains("in the last 6 h") || similar.contains("in the last 5 h"), "\(similar)")
+            }
         }
     }
 

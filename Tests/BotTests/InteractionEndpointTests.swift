@@ -3,6 +3,8 @@ import DiscordModels
 import FixtureSupport
 import Foundation
 import HTTPServer
+import SlurmKit
+import Store
 import Testing
 
 @testable import Commands
@@ -280,7 +282,22 @@ struct InteractionEndpointTests {
         #expect(await suggest("queue", "user", "b") == ["bob", "labuser"])
         #expect(await suggest("status", "cluster", "") == ["lab"])
         #expect(await suggest("inspect", "node", "n1' OR 1=1; --") == [])
-        #expect(await suggest("why", "job", "1") == [], "job ids are not suggested")
+        // Job ids: those starting with what is typed, waiting ones first for /why, running ones first for /watch.
+        let listed = try await database.read { try $0.jobs(cluster: "lab").map(\.job) }
+        let state = Dictionary(listed.map { ($0.displayID, $0.state) }, uniquingKeysWith: { a, _ in a })
+        let why = try #require(await suggest("why", "job", "1"))
+        #expect(!why.isEmpty && why.allSatisfy { $0.hasPrefix("1") }, "\(why)")
+        let pendingFirst = why.map { state[$0] == .pending }
+        #expect(pendingFirst == pendingFirst.sorted { $0 && !$1 }, "waiting jobs first: \(why)")
+        let watch = try #require(await suggest("watch", "job", ""))
+        #expect(watch.first.flatMap { state[$0] } == JobState.running, "\(watch)")
+        let bobs = try await database.read {
+            try $0.jobSuggestions(cluster: "lab", typed: "", preferredUsers: ["bob"], preferredState: .pending)
+        }
+        let own = bobs.map { $0.user == "bob" }
+        #expect(own.first == true && own == own.sorted { $0 && !$1 }, "the asker's own first: \(bobs)")
+        #expect(await suggest("why", "job", "1' OR 1=1; --") == [])
+        #expect(await suggest("why", "job", "1_2_3") == [])
     }
 
     @Test("Refresh re-runs the command with the button's options and updates the message; other ids are refused")

@@ -210,3 +210,22 @@ struct ClusterFactsTests {
         }
     }
 }
+
+@Suite("fits for jobs over several nodes, and what is short")
+struct MultiNodeFitTests {
+    @Test("a 999-CPU job over 24 nodes fits where 24 nodes each have their share; the largest node is reported")
+    func multiNode() throws {
+        let snapshot = try ClusterFactsTests.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
+        let facts = ClusterFacts(snapshot, cluster: "c")
+        let request = ResourceFit.Request(cpus: 999, nodes: 24)
+        #expect(request.perNode == Capacity.Resources(cpus: 42, memoryMB: 0, gpus: 0))
+        let answer = ResourceFit.answer(request, facts: facts, in: nil)
+        let fitting = facts.capacity.nodes.filter { $0.acceptsNewJobs && $0.free.cpus >= 42 }.count
+        #expect(answer.nowCount == fitting && answer.startsNow == (fitting >= 24))
+        #expect(answer.largestNode.cpus == facts.capacity.nodes.map(\.size.cpus).max())
+        let one = ResourceFit.answer(ResourceFit.Request(cpus: 999), facts: facts, in: nil)
+        #expect(one.neverFits && !one.startsNow && one.later == nil)
+        let tooMany = ResourceFit.answer(ResourceFit.Request(cpus: 10_000, nodes: 10_000), facts: facts, in: nil)
+        #expect(tooMany.neverFits, "more nodes than the cluster has")
+    }
+}

@@ -29,7 +29,8 @@ struct HeatmapCommand: SlashCommand {
     ) throws -> (Heatmap, Embed) {
         let partitions = try scope.partitions(connection, checking: partition)
         let bucket = HistoryCommand.bucket(hours: hours)
-        let columns = 288
+        // Exactly the span asked for: 72 five-minute columns for 6 h, 288 for a day, 288 longer ones for a month.
+        let columns = Int((Int64(hours) * 3600 + bucket - 1) / bucket)
         let end = ((scope.snapshotAt ?? now) / bucket + 1) * bucket
         let start = end - bucket * Int64(columns)
         var partitionOf: [String: String] = [:]
