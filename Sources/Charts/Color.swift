@@ -48,11 +48,9 @@ public enum Theme {
     public static let reserved = RGB(hex: 0xCC79A7)
     public static let other = RGB(hex: 0x8A8F98)
 
-    /// Busy share 0 → 1 for grouped heatmap rows: dark blue-grey to bright yellow, monotone in lightness.
+    /// Busy share 0 → 1 for grouped heatmap rows: from idle's colour to allocated's, darker as it gets busier, so
+    /// a block's colour reads like a node's (green is free, dark blue is busy) and never like a state it is not.
     public static func share(_ value: Double) -> RGB {
-        let stops = [RGB(hex: 0x2C3E50), RGB(hex: 0x21918C), RGB(hex: 0x5EC962), RGB(hex: 0xFDE725)]
-        let position = min(1, max(0, value)) * Double(stops.count - 1)
-        let index = min(stops.count - 2, Int(position))
-        return stops[index].mixed(with: stops[index + 1], position - Double(index))
+        idle.mixed(with: allocated, value)
     }
 }

@@ -55,11 +55,13 @@ public struct Heatmap: Sendable {
     /// Cells are busy shares: the legend shows the scale instead of states.
     public var showsShareScale: Bool
     public var timeZone: TimeZone
+    /// The snapshot's time, marked "now" (nil: no marker).
+    public var now: Int64?
     public var width = 1200
 
     public init(
         title: String, subtitle: String, start: Int64, bucketSeconds: Int64, columns: Int, sections: [Section],
-        legend: [LegendEntry], showsShareScale: Bool = false, timeZone: TimeZone
+        legend: [LegendEntry], showsShareScale: Bool = false, timeZone: TimeZone, now: Int64? = nil
     ) {
         self.title = title
         self.subtitle = subtitle
@@ -70,35 +72,48 @@ public struct Heatmap: Sendable {
         self.legend = legend
         self.showsShareScale = showsShareScale
         self.timeZone = timeZone
+        self.now = now
     }
 
-    static let top = 78.0, bottom = 84.0, right = 24.0, sectionGap = 14.0
+    static let top = 120.0, bottom = 190.0, right = 28.0, sectionGap = 44.0
 
     var rowCount: Int { sections.reduce(0) { $0 + $1.rows.count } }
 
-    /// Pixels per row: as tall as readable labels need when there are few rows, down to 2 px for very many.
+    /// Pixels per row: as tall as a phone needs to tell rows apart when there are few, down to 2 px for very many.
     var rowHeight: Int {
         let rows = max(1, rowCount)
-        return min(18, max(2, 1300 / rows))
+        return min(24, max(2, 1300 / rows))
     }
 
-    /// Row labels are drawn only when rows are tall enough to read them.
-    var showsRowLabels: Bool { rowHeight >= 9 }
+    /// Every how many rows a label is drawn, so labels at phone size never overlap (every row when rows are tall).
+    var labelEvery: Int {
+        max(1, Int((PhoneType.label * 1.15 / Double(rowHeight)).rounded(.up)))
+    }
 
-    var left: Double { showsRowLabels ? 118 : 96 }
+    /// The widest row label, measured at the size it is drawn.
+    func labelWidth(_ canvas: Canvas) -> Double {
+        sections.flatMap(\.rows).enumerated().filter { $0.offset % labelEvery == 0 }.prefix(400)
+            .map { canvas.textWidth($0.element.label, size: PhoneType.label) }.max() ?? 0
+    }
 
     public var height: Int {
         Int(Self.top + Self.bottom) + rowCount * rowHeight + Int(Self.sectionGap) * sections.count
     }
 
+    /// Where the cells start: after the widest label drawn.
+    var left: Double {
+        (try? Canvas(width: 1, height: 1)).map { min(360, max(90, labelWidth($0) + 24)) } ?? 120
+    }
+
     public func png() throws(ChartError) -> [UInt8] {
         let canvas = try Canvas(width: width, height: height)
+        let left = min(360, max(90, labelWidth(canvas) + 24))
         let plotWidth = Double(width) - left - Self.right
         let plotX = Int(left)
         let pixelWidth = Int(plotWidth)
         canvas.fill(Theme.background, x: 0, y: 0, width: Double(width), height: Double(height))
-        canvas.text(title, x: left, y: 34, size: 21, bold: true)
-        canvas.text(subtitle, x: left, y: 58, size: 13, color: Theme.mutedText)
+        canvas.text(title, x: 24, y: 50, size: PhoneType.title, bold: true)
+        canvas.text(subtitle, x: 24, y: 88, size: PhoneType.subtitle, color: Theme.mutedText)
 
         // Each bucket's colour once, then each row's scan line once, copied down the row's height.
         let stateColors = legend.map { $0.color.hex }
@@ -134,52 +149,50 @@ public struct Heatmap: Sendable {
             }
         }
 
-        // Section titles, row labels, time grid.
+        // Section titles, row labels (every `labelEvery`-th), time grid.
         for (sectionIndex, sectionTop) in rowTops {
             let section = sections[sectionIndex]
-            canvas.text(section.title, x: 12, y: Double(sectionTop) - 3, size: 12, color: Theme.text, bold: true)
-            if showsRowLabels {
-                for (rowIndex, row) in section.rows.enumerated() {
-                    let baseline = Double(sectionTop + rowIndex * rowHeight + rowHeight) - Double(rowHeight - 9) / 2 - 1
-                    canvas.text(row.label, x: left - 8, y: baseline, size: 9.5, color: Theme.mutedText, align: .right)
-                }
-            } else {
-                let rows = section.rows.count
+            canvas.text(
+                section.title + "  (\(section.rows.count) \(section.rows.count == 1 ? "row" : "rows"))", x: 24,
+                y: Double(sectionTop) - 10, size: PhoneType.label, color: Theme.text, bold: true)
+            for (rowIndex, row) in section.rows.enumerated() where rowIndex % labelEvery == 0 {
+                let middle = Double(sectionTop + rowIndex * rowHeight) + Double(rowHeight) / 2
                 canvas.text(
-                    "\(rows) \(rows == 1 ? "row" : "rows")", x: left - 8, y: Double(sectionTop) + 11, size: 10,
+                    row.label, x: left - 10, y: middle + PhoneType.label * 0.35, size: PhoneType.label,
                     color: Theme.mutedText, align: .right)
             }
         }
         let end = start + bucketSeconds * Int64(columns)
         let plotBottom = Double(y)
-        for tick in TimeTicks.ticks(from: start, to: end, maximum: Int(plotWidth / 90), timeZone: timeZone) {
+        let plotTop = Double(rowTops.first?.y ?? Int(Self.top))
+        for tick in TimeTicks.ticks(from: start, to: end, maximum: Int(plotWidth / 190), timeZone: timeZone) {
             let x = left + Double(tick.time - start) / Double(max(1, end - start)) * plotWidth
             canvas.line(
-                tick.major ? Theme.text : Theme.mutedText, width: 1, points: [(x, plotBottom + 2), (x, plotBottom + 8)])
-            canvas.text(tick.label, x: x, y: plotBottom + 22, size: 12, color: Theme.mutedText, align: .center)
+                tick.major ? Theme.text : Theme.mutedText, width: 2,
+                points: [(x, plotBottom + 2), (x, plotBottom + 12)])
+            canvas.text(
+                tick.label, x: x, y: plotBottom + 44, size: PhoneType.label, color: Theme.mutedText, align: .center)
+        }
+        if let now, now >= start, now <= end {
+            let x = left + Double(now - start) / Double(max(1, end - start)) * plotWidth
+            canvas.line(Theme.capacity, width: 2, points: [(x, plotTop - 6), (x, plotBottom + 12)])
+            canvas.text("now", x: x, y: plotTop - 12, size: PhoneType.label, color: Theme.capacity, align: .right)
         }
 
-        // Legend.
-        var legendX = left
-        let legendY = Double(height) - 28
+        // Legend: the states (every grouped cell with a stuck node is drawn in its state's colour), then the busy
+        // share of grouped rows, from idle's colour to allocated's.
+        var items = legend.map { LegendItem(label: $0.label, color: $0.color) }
+        items.append(LegendItem(label: "No data", color: Theme.noData))
+        let last = canvas.legend(items, x: 24, y: plotBottom + 100, maxX: Double(width) - Self.right)
         if showsShareScale {
-            legendX += canvas.text("busy share", x: legendX, y: legendY, size: 13) + 12
+            let y = last + PhoneType.label * 1.6
+            var x = 24 + canvas.text("blocks: busy share 0 %", x: 24, y: y, size: PhoneType.label) + 12
             for step in 0..<100 {
-                canvas.fill(
-                    Theme.share(Double(step) / 99), x: legendX + Double(step) * 2, y: legendY - 12, width: 2, height: 14
-                )
+                canvas.fill(Theme.share(Double(step) / 99), x: x + Double(step) * 3, y: y - 22, width: 3, height: 26)
             }
-            canvas.text("0 %", x: legendX, y: legendY + 16, size: 11, color: Theme.mutedText)
-            canvas.text("100 %", x: legendX + 200, y: legendY + 16, size: 11, color: Theme.mutedText, align: .right)
-            legendX += 224
-        } else {
-            for entry in legend {
-                canvas.fill(entry.color, x: legendX, y: legendY - 11, width: 14, height: 14)
-                legendX += 20 + canvas.text(entry.label, x: legendX + 20, y: legendY, size: 13) + 22
-            }
+            x += 312
+            canvas.text("100 %", x: x, y: y, size: PhoneType.label)
         }
-        canvas.fill(Theme.noData, x: legendX, y: legendY - 11, width: 14, height: 14)
-        canvas.text("no data", x: legendX + 20, y: legendY, size: 13)
         return try canvas.png()
     }
 }

@@ -29,12 +29,15 @@ public struct StackedAreaChart: Sendable {
     public var capacityLabel: String
     public var unit: String
     public var timeZone: TimeZone
+    /// The snapshot's time, marked "now" (nil: no marker).
+    public var now: Int64?
     public var width = 1200
-    public var height = 620
+    public var height = 760
 
     public init(
         title: String, subtitle: String, times: [Int64], bucketSeconds: Int64, from: Int64, to: Int64, layers: [Layer],
-        capacity: [Double]? = nil, capacityLabel: String = "capacity", unit: String, timeZone: TimeZone
+        capacity: [Double]? = nil, capacityLabel: String = "capacity", unit: String, timeZone: TimeZone,
+        now: Int64? = nil
     ) {
         self.title = title
         self.subtitle = subtitle
@@ -47,9 +50,10 @@ public struct StackedAreaChart: Sendable {
         self.capacityLabel = capacityLabel
         self.unit = unit
         self.timeZone = timeZone
+        self.now = now
     }
 
-    static let left = 74.0, right = 28.0, top = 78.0, bottom = 92.0
+    static let left = 104.0, right = 36.0, top = 150.0, bottom = 150.0
 
     /// The plot's pixel rectangle.
     var plot: (x: Double, y: Double, width: Double, height: Double) {
@@ -60,42 +64,47 @@ public struct StackedAreaChart: Sendable {
         let canvas = try Canvas(width: width, height: height)
         let plot = self.plot
         canvas.fill(Theme.background, x: 0, y: 0, width: Double(width), height: Double(height))
-        canvas.text(title, x: Self.left, y: 34, size: 21, bold: true)
-        canvas.text(subtitle, x: Self.left, y: 58, size: 13, color: Theme.mutedText)
+        canvas.text(title, x: 24, y: 50, size: PhoneType.title, bold: true)
+        canvas.text(subtitle, x: 24, y: 88, size: PhoneType.subtitle, color: Theme.mutedText)
         canvas.fill(Theme.plot, x: plot.x, y: plot.y, width: plot.width, height: plot.height)
 
+        // The axis ends at capacity when there is one (a full cluster fills the plot), else at a round number.
         var top = 0.0
         for index in times.indices {
             top = max(top, layers.reduce(0) { $0 + ($1.values[safe: index] ?? 0) }, capacity?[safe: index] ?? 0)
         }
-        let grid = AxisNumber.grid(upTo: top * 1.04)
-        let yMax = grid.top
+        let grid = AxisNumber.grid(upTo: top, lines: 4)
+        let yMax = capacity != nil && top > 0 ? top : grid.top
         func y(_ value: Double) -> Double { plot.y + plot.height - value / yMax * plot.height }
         func x(_ time: Int64) -> Double { plot.x + Double(time - from) / Double(max(1, to - from)) * plot.width }
 
-        // Horizontal grid and value labels.
-        for step in 0...Int((yMax / grid.step).rounded()) {
-            let value = grid.step * Double(step)
+        // Horizontal grid and value labels; the top one is the capacity itself.
+        var values = (0...Int((yMax / grid.step).rounded(.down))).map { grid.step * Double($0) }
+        if let last = values.last, yMax - last > grid.step * 0.35 { values.append(yMax) }
+        if let last = values.last, last < yMax { values[values.count - 1] = yMax }
+        for value in values {
             canvas.line(Theme.grid, width: 1, points: [(plot.x, y(value)), (plot.x + plot.width, y(value))])
             canvas.text(
-                AxisNumber.label(value), x: plot.x - 8, y: y(value) + 4, size: 12, color: Theme.mutedText, align: .right
-            )
+                AxisNumber.label(value), x: plot.x - 10, y: y(value) + 9, size: PhoneType.label,
+                color: Theme.mutedText, align: .right)
         }
-        canvas.text(unit, x: plot.x - 8, y: plot.y - 10, size: 12, color: Theme.mutedText, align: .right)
-        // Time grid and labels.
-        let ticks = TimeTicks.ticks(from: from, to: to, maximum: Int(plot.width / 90), timeZone: timeZone)
+        canvas.text(unit, x: plot.x - 10, y: plot.y - 14, size: PhoneType.label, color: Theme.mutedText, align: .right)
+        // Time grid and labels: few enough to read on a phone.
+        let ticks = TimeTicks.ticks(from: from, to: to, maximum: Int(plot.width / 190), timeZone: timeZone)
         for tick in ticks {
             let position = x(tick.time)
             canvas.line(
                 tick.major ? Theme.mutedText : Theme.grid, width: 1,
                 points: [(position, plot.y), (position, plot.y + plot.height)])
             canvas.text(
-                tick.label, x: position, y: plot.y + plot.height + 18, size: 12, color: Theme.mutedText, align: .center)
+                tick.label, x: position, y: plot.y + plot.height + 34, size: PhoneType.label, color: Theme.mutedText,
+                align: .center)
         }
 
         if times.isEmpty {
             canvas.text(
-                "No data for this period", x: plot.x + plot.width / 2, y: plot.y + plot.height / 2, size: 16,
+                "No data for this period", x: plot.x + plot.width / 2, y: plot.y + plot.height / 2,
+                size: PhoneType.label,
                 color: Theme.mutedText, align: .center)
         }
         // Contiguous runs of buckets: a missing bucket breaks the areas.
@@ -133,18 +142,17 @@ public struct StackedAreaChart: Sendable {
             }
         }
 
-        // Legend, left to right under the time labels.
-        var legendX = plot.x
-        let legendY = Double(height) - 30
-        for layer in layers {
-            canvas.fill(layer.color, x: legendX, y: legendY - 11, width: 14, height: 14)
-            legendX += 20 + canvas.text(layer.label, x: legendX + 20, y: legendY, size: 13) + 22
+        if let now, now >= from, now <= to {
+            let position = x(now)
+            canvas.line(Theme.capacity, width: 2, points: [(position, plot.y), (position, plot.y + plot.height)])
+            canvas.text(
+                "now", x: position - 8, y: plot.y + 30, size: PhoneType.label, color: Theme.capacity, align: .right)
         }
-        if capacity != nil {
-            canvas.line(
-                Theme.capacity, width: 2, points: [(legendX, legendY - 4), (legendX + 22, legendY - 4)], dashed: true)
-            canvas.text(capacityLabel, x: legendX + 28, y: legendY, size: 13)
-        }
+
+        // Legend, under the time labels.
+        var items = layers.map { LegendItem(label: $0.label, color: $0.color) }
+        if capacity != nil { items.append(LegendItem(label: capacityLabel, color: Theme.capacity, mark: .dashedLine)) }
+        canvas.legend(items, x: plot.x, y: plot.y + plot.height + 84, maxX: plot.x + plot.width)
         return try canvas.png()
     }
 }

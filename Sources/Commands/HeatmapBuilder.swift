@@ -7,22 +7,24 @@ import Store
 /// Pure: no store, no drawing. A cell is the state that covered most of its bucket (ties go to the more serious
 /// state, so a short outage still shows). Past `maximumRows`, each row is a block of consecutive nodes (in name
 /// order, within their partition), about `groupedRows` rows in all so that each is tall enough for its label
-/// (`c0001–c0072`), and a cell becomes the share of busy (allocated or mixed) nodes among those that had data.
+/// (`c0001–c0072`), and a cell becomes the share of busy (allocated or mixed) nodes among those that had data,
+/// unless one of them was down, drained or draining: then the cell shows that state.
 /// Neighbours in name order are usually neighbours in the machine room, so a rack or switch going dark still
 /// shows as a dark band.
 enum HeatmapBuilder {
     static let maximumRows = 300
     static let groupedRows = 140
 
-    /// The legend order; `.state(i)` cells index it.
+    /// The node states' names and colours, in legend order, for `/heatmap` and `/history` alike; `.state(i)` cells
+    /// index it.
     static let legend: [(NodeCategory, Heatmap.LegendEntry)] = [
-        (.idle, .init(label: "idle", color: Theme.idle)),
-        (.mixed, .init(label: "mixed", color: Theme.mixed)),
-        (.allocated, .init(label: "allocated", color: Theme.allocated)),
-        (.draining, .init(label: "draining", color: Theme.draining)),
-        (.drained, .init(label: "down/drained", color: Theme.downDrained)),
-        (.reserved, .init(label: "reserved/maint", color: Theme.reserved)),
-        (.other, .init(label: "other", color: Theme.other)),
+        (.idle, .init(label: "Idle", color: Theme.idle)),
+        (.mixed, .init(label: "Mixed", color: Theme.mixed)),
+        (.allocated, .init(label: "Allocated", color: Theme.allocated)),
+        (.draining, .init(label: "Draining", color: Theme.draining)),
+        (.drained, .init(label: "Down/drained", color: Theme.downDrained)),
+        (.reserved, .init(label: "Reserved/maint", color: Theme.reserved)),
+        (.other, .init(label: "Other", color: Theme.other)),
     ]
 
     /// Index in `legend` of a category (down shares drained's colour: both mean "not usable").
@@ -173,16 +175,24 @@ enum HeatmapBuilder {
         category.map { .state(legendIndex($0)) } ?? .none
     }
 
-    /// Busy share per bucket among the nodes that had data then.
+    /// Per bucket: down/drained when any node of the block was, else draining when any was (a stuck node is never
+    /// averaged away), else the busy share among the nodes that had data then.
     static func share(_ nodes: [[NodeCategory?]], columns: Int) -> [Heatmap.Cell] {
         (0..<columns).map { column in
             var known = 0
             var busy = 0
+            var stuck: NodeCategory?
             for node in nodes {
                 guard let category = node[column] else { continue }
                 known += 1
-                if category == .allocated || category == .mixed { busy += 1 }
+                switch category {
+                case .allocated, .mixed: busy += 1
+                case .down, .drained: stuck = .drained
+                case .draining where stuck == nil: stuck = .draining
+                default: break
+                }
             }
+            if let stuck { return .state(legendIndex(stuck)) }
             return known == 0 ? .none : .share(Double(busy) / Double(known))
         }
     }

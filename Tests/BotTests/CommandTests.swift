@@ -72,9 +72,11 @@ struct CommandTests {
             let file = try #require(reply.files.first)
             #expect(file.filename == "history.png" && reply.embed?.image?.url == "attachment://history.png")
             let image = try #require(DecodedPNG(file.data))
-            #expect(image.width == 1200 && image.height == 620 && image.pixel(x: 1, y: 1) == Theme.background.hex)
+            #expect(image.width == 1200 && image.height == 760 && image.pixel(x: 1, y: 1) == Theme.background.hex)
             #expect(image.count(of: Theme.allocated) > 5000, "the allocated layer covers a real area")
-            #expect(reply.embed?.description?.hasPrefix("On average ") == true, "\(reply.text)")
+            let lines = reply.embed?.description?.split(separator: "\n") ?? []
+            #expect(lines.first?.contains(" % in use; ") == true, "a one-line takeaway first: \(reply.text)")
+            #expect(lines.last?.hasPrefix("On average ") == true, "\(reply.text)")
             #expect(
                 reply.embed?.footer?.text.hasPrefix("cluster demo · data as of") == true
                     && reply.embed?.timestamp != nil)
@@ -95,12 +97,15 @@ struct CommandTests {
         let (database, directory) = try await simulatedDatabase()
         defer { directory.remove() }
         let reply = try await run("heatmap", [("hours", "6")], on: database, cluster: "demo")
-        #expect(reply.embed?.description == "60 nodes.")
+        #expect(reply.embed?.description?.hasSuffix("\n60 nodes.") == true, "\(reply.text)")
+        #expect(reply.embed?.description?.contains("out of service** in this window") == true, "\(reply.text)")
         let file = try #require(reply.files.first)
         let image = try #require(DecodedPNG(file.data))
         #expect(image.count(of: Theme.allocated) > 1000 && image.count(of: Theme.idle) > 100)
         let gpu = try await run("heatmap", [("partition", "gpu")], on: database, cluster: "demo")
-        #expect(gpu.embed?.title == "Node states of partition gpu, last 24 h" && gpu.embed?.description == "12 nodes.")
+        #expect(
+            gpu.embed?.title == "Node states of partition gpu, last 24 h"
+                && gpu.embed?.description?.hasSuffix("\n12 nodes.") == true)
     }
 
     @Test("/heatmap hours:N draws exactly N hours, ending at the snapshot", arguments: [1, 6, 23, 24, 72, 720])
@@ -142,7 +147,9 @@ struct CommandTests {
                 == [.idle, .idle], "an instant does not outweigh a whole bucket")
     }
 
-    @Test("past 300 nodes, rows are blocks of neighbours in name order, coloured by busy share, labelled first–last")
+    @Test(
+        "past 300 nodes, rows are blocks of neighbours in name order, coloured by busy share unless a node is stuck, labelled first–last"
+    )
     func grouping() {
         let timelines: [NodeTimeline] = (1...900).reversed().map { index in
             let busy = index % 2 == 0
@@ -163,6 +170,23 @@ struct CommandTests {
         #expect(small.first?.cells == Array(repeating: .share(3 / 7), count: 4), "n2, n4, n6 of n1–n7 are busy")
         #expect(small.last?.cells.first == .share(3 / 5))
         #expect(grid.sections[1].rows.first?.label == "n601–n607")
+        // One drained node in a block marks the block as down/drained, whatever its neighbours do; a draining one
+        // as draining: a stuck node is never averaged away.
+        var stuck = timelines
+        let drainedIndex = stuck.firstIndex { $0.node == "n3" }!
+        stuck[drainedIndex].spans = [
+            NodeSpan(state: NodeState(parsing: "IDLE+DRAIN"), category: .drained, reason: "bad", from: 0, until: 400)
+        ]
+        let drainingIndex = stuck.firstIndex { $0.node == "n9" }!
+        stuck[drainingIndex].spans = [
+            NodeSpan(state: NodeState(parsing: "MIXED+DRAIN"), category: .draining, reason: "bad", from: 0, until: 400)
+        ]
+        let marked = HeatmapBuilder.grid(
+            stuck, partitionOf: partitionOf, sectionOrder: ["small", "big"], start: 0, bucket: 100, columns: 4)
+        let rows = marked.sections[0].rows
+        #expect(rows[0].cells == Array(repeating: .state(HeatmapBuilder.legendIndex(.drained)), count: 4))
+        #expect(rows[1].cells == Array(repeating: .state(HeatmapBuilder.legendIndex(.draining)), count: 4))
+        #expect(rows[2].cells == grid.sections[0].rows[2].cells, "other blocks keep their share")
     }
 
     @Test("/queue: the leaderboard, the longest runners, waiting reasons in words, a Refresh button")

@@ -3,6 +3,7 @@ import DiscordModels
 import Foundation
 import SlurmKit
 import Store
+import WallTime
 
 /// `/heatmap [hours] [partition] [cluster]`: every node's state over time, one row per node (or per group of
 /// nodes on big clusters, which the message says).
@@ -49,7 +50,8 @@ struct HeatmapCommand: SlashCommand {
             subtitle: String(
                 "\(bucket / 60) min per column · \(scope.footer(now: now, timeZone: timeZone))".prefix(140)),
             start: start, bucketSeconds: bucket, columns: columns, sections: grid.sections,
-            legend: HeatmapBuilder.legend.map(\.1), showsShareScale: grouped, timeZone: timeZone)
+            legend: HeatmapBuilder.legend.map(\.1), showsShareScale: grouped, timeZone: timeZone,
+            now: scope.snapshotAt)
         var description = counted(grid.nodeCount, "node") + "."
         if grouped {
             let rows = grid.sections.reduce(0) { $0 + $1.rows.count }
@@ -58,8 +60,30 @@ struct HeatmapCommand: SlashCommand {
                 + "\(grid.nodesPerRow) nodes in name order, coloured by the share of them that is busy (allocated or "
                 + "mixed). /inspect shows one node."
         }
+        description = Self.takeaway(timelines, from: start, to: end) + "\n" + description
         var embed = Embed(title: chart.title, description: description, image: .init(url: "attachment://heatmap.png"))
         scope.sign(&embed, now: now)
         return (chart, embed)
+    }
+
+    /// The window's out-of-service time in one line: "**2 nodes out of service** in this window; longest `c07`
+    /// (15 h, still now)", or that none was.
+    static func takeaway(_ timelines: [NodeTimeline], from: Int64, to: Int64) -> String {
+        var out: [(node: String, seconds: Int64, now: Bool)] = []
+        for timeline in timelines {
+            var seconds: Int64 = 0
+            for span in timeline.spans where [.down, .drained, .draining].contains(span.category) {
+                seconds += max(0, min(span.until, to) - max(span.from, from))
+            }
+            guard seconds > 0 else { continue }
+            let last = timeline.spans.last
+            out.append(
+                (timeline.node, seconds, last.map { [.down, .drained, .draining].contains($0.category) } ?? false))
+        }
+        guard let longest = out.max(by: { ($0.seconds, $1.node) < ($1.seconds, $0.node) }) else {
+            return "**No node was out of service** in this window."
+        }
+        return "**\(counted(out.count, "node")) out of service** in this window; longest `\(longest.node)` "
+            + "(\(DurationWords.text(longest.seconds))\(longest.now ? ", still now" : ""))."
     }
 }

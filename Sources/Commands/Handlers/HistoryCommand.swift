@@ -3,6 +3,7 @@ import DiscordModels
 import Foundation
 import SlurmKit
 import Store
+import WallTime
 
 /// `/history [hours] [partition] [metric] [cluster]`: capacity against use over time, as a stacked area PNG.
 struct HistoryCommand: SlashCommand {
@@ -32,7 +33,9 @@ struct HistoryCommand: SlashCommand {
                 buckets, metric: metric, from: from, to: to, bucket: bucket, cluster: scope.cluster,
                 partition: partition, hours: hours, scope: scope, now: now, timeZone: timeZone)
             var embed = Embed(
-                title: chart.title, description: Self.summary(buckets, metric: metric),
+                title: chart.title,
+                description: ([Self.takeaway(buckets, metric: metric, bucket: bucket)].compactMap { $0 }
+                    + [Self.summary(buckets, metric: metric)]).joined(separator: "\n"),
                 image: .init(url: "attachment://history.png"))
             scope.sign(&embed, now: now)
             return (chart, embed)
@@ -78,13 +81,17 @@ struct HistoryCommand: SlashCommand {
             func share(_ categories: [NodeCategory]) -> [Double] {
                 buckets.map { bucket in categories.reduce(0) { $0 + (bucket.nodesByCategory[$1] ?? 0) } }
             }
-            layers = [
-                .init(label: "Allocated", color: Theme.allocated, values: share([.allocated])),
-                .init(label: "Mixed", color: Theme.mixed, values: share([.mixed])),
-                .init(label: "Idle", color: Theme.idle, values: share([.idle])),
-                .init(label: "Down/Drained", color: Theme.downDrained, values: share([.draining, .drained, .down])),
-                .init(label: "Other", color: Theme.other, values: share([.reserved, .other])),
-            ]
+            // The heatmap's states, names and colours, busiest at the bottom; states never seen in the window
+            // stay out of the legend.
+            let order: [NodeCategory] = [.allocated, .mixed, .idle, .draining, .drained, .reserved, .other]
+            layers = order.compactMap { category in
+                let entry = HeatmapBuilder.legend[HeatmapBuilder.legendIndex(category)].1
+                let values = share(category == .drained ? [.drained, .down] : [category])
+                guard category == .allocated || category == .idle || values.contains(where: { $0 > 0 }) else {
+                    return nil
+                }
+                return .init(label: entry.label, color: entry.color, values: values)
+            }
             capacity = buckets.map(\.nodesTotal)
             unit = "nodes"
         }
@@ -94,21 +101,56 @@ struct HistoryCommand: SlashCommand {
         return StackedAreaChart(
             title: title, subtitle: String(subtitle.prefix(140)), times: times, bucketSeconds: bucket, from: from,
             to: to,
-            layers: layers, capacity: capacity, unit: unit, timeZone: timeZone)
+            layers: layers, capacity: capacity, unit: unit, timeZone: timeZone, now: scope.snapshotAt)
+    }
+
+    /// What is used of what there is, per bucket, for `metric`.
+    static func use(_ buckets: [HistoryBucket], metric: String) -> (used: [Double], total: [Double]) {
+        switch metric {
+        case "cpus": (buckets.map(\.cpusAllocated), buckets.map(\.cpusTotal))
+        case "gpus": (buckets.map(\.gpusUsed), buckets.map(\.gpusTotal))
+        default:
+            (
+                buckets.map { ($0.nodesByCategory[.allocated] ?? 0) + ($0.nodesByCategory[.mixed] ?? 0) },
+                buckets.map(\.nodesTotal)
+            )
+        }
+    }
+
+    /// The window in one line, for the message above the chart: "**Busiest <t:…:t>–<t:…:t>**, up to 98 % in use;
+    /// full for 3 h in all." Times are Discord's, so each reader sees their own zone.
+    static func takeaway(_ buckets: [HistoryBucket], metric: String, bucket: Int64) -> String? {
+        let (used, total) = use(buckets, metric: metric)
+        let shares = zip(used, total).map { $1 > 0 ? $0 / $1 : 0 }
+        guard let peak = shares.max(), peak > 0 else { return nil }
+        // The longest stretch of buckets within five points of the peak.
+        var best: (start: Int, end: Int)?
+        var runStart: Int?
+        for index in shares.indices {
+            let near = shares[index] >= peak - 0.05
+            let continues = index > 0 && buckets[index].start - buckets[index - 1].start == bucket
+            if near, runStart == nil || !continues { runStart = index }
+            if !near { runStart = nil }
+            if let start = runStart, best.map({ index - start > $0.end - $0.start }) ?? true {
+                best = (start, index)
+            }
+        }
+        let full = shares.filter { $0 >= 0.999 }.count
+        var text = ""
+        if let best {
+            let from = buckets[best.start].start
+            let to = buckets[best.end].start + bucket
+            text = "**Busiest \(DiscordTimestamp.markup(from, .time))–\(DiscordTimestamp.markup(to, .time))**, "
+        }
+        text += "up to \(Int((peak * 100).rounded())) % in use; "
+        text += full == 0 ? "never full." : "full for \(DurationWords.text(Int64(full) * bucket)) in all."
+        return text.prefix(1).uppercased() + text.dropFirst()
     }
 
     /// One sentence on the window: average use and its peak.
     static func summary(_ buckets: [HistoryBucket], metric: String) -> String {
         guard !buckets.isEmpty else { return "No samples in this window: the poller was not running." }
-        let used: [Double]
-        let total: [Double]
-        switch metric {
-        case "cpus": (used, total) = (buckets.map(\.cpusAllocated), buckets.map(\.cpusTotal))
-        case "gpus": (used, total) = (buckets.map(\.gpusUsed), buckets.map(\.gpusTotal))
-        default:
-            used = buckets.map { ($0.nodesByCategory[.allocated] ?? 0) + ($0.nodesByCategory[.mixed] ?? 0) }
-            total = buckets.map(\.nodesTotal)
-        }
+        let (used, total) = use(buckets, metric: metric)
         let average = used.reduce(0, +) / max(1, total.reduce(0, +))
         let peak = zip(used, total).map { $1 > 0 ? $0 / $1 : 0 }.enumerated().max { $0.element < $1.element }
         let noun = metric == "nodes" ? "nodes busy" : metric == "cpus" ? "CPUs allocated" : "GPUs in use"
