@@ -75,7 +75,7 @@ public struct Heatmap: Sendable {
         self.now = now
     }
 
-    static let top = 120.0, bottom = 190.0, right = 28.0, sectionGap = 44.0
+    static let top = 130.0, bottom = 230.0, right = 28.0, sectionGap = 52.0
 
     var rowCount: Int { sections.reduce(0) { $0 + $1.rows.count } }
 
@@ -112,8 +112,8 @@ public struct Heatmap: Sendable {
         let plotX = Int(left)
         let pixelWidth = Int(plotWidth)
         canvas.fill(Theme.background, x: 0, y: 0, width: Double(width), height: Double(height))
-        canvas.text(title, x: 24, y: 50, size: PhoneType.title, bold: true)
-        canvas.text(subtitle, x: 24, y: 88, size: PhoneType.subtitle, color: Theme.mutedText)
+        canvas.text(title, x: 24, y: 54, size: PhoneType.title, bold: true)
+        canvas.text(subtitle, x: 24, y: 98, size: PhoneType.subtitle, color: Theme.mutedText)
 
         // Each bucket's colour once, then each row's scan line once, copied down the row's height.
         let stateColors = legend.map { $0.color.hex }
@@ -165,13 +165,13 @@ public struct Heatmap: Sendable {
         let end = start + bucketSeconds * Int64(columns)
         let plotBottom = Double(y)
         let plotTop = Double(rowTops.first?.y ?? Int(Self.top))
-        for tick in TimeTicks.ticks(from: start, to: end, maximum: Int(plotWidth / 190), timeZone: timeZone) {
+        for tick in TimeTicks.ticks(from: start, to: end, maximum: Int(plotWidth / 240), timeZone: timeZone) {
             let x = left + Double(tick.time - start) / Double(max(1, end - start)) * plotWidth
             canvas.line(
                 tick.major ? Theme.text : Theme.mutedText, width: 2,
                 points: [(x, plotBottom + 2), (x, plotBottom + 12)])
             canvas.text(
-                tick.label, x: x, y: plotBottom + 44, size: PhoneType.label, color: Theme.mutedText, align: .center)
+                tick.label, x: x, y: plotBottom + 50, size: PhoneType.label, color: Theme.mutedText, align: .center)
         }
         if let now, now >= start, now <= end {
             let x = left + Double(now - start) / Double(max(1, end - start)) * plotWidth
@@ -183,12 +183,12 @@ public struct Heatmap: Sendable {
         // share of grouped rows, from idle's colour to allocated's.
         var items = legend.map { LegendItem(label: $0.label, color: $0.color) }
         items.append(LegendItem(label: "No data", color: Theme.noData))
-        let last = canvas.legend(items, x: 24, y: plotBottom + 100, maxX: Double(width) - Self.right)
+        let last = canvas.legend(items, x: 24, y: plotBottom + 110, maxX: Double(width) - Self.right)
         if showsShareScale {
             let y = last + PhoneType.label * 1.6
             var x = 24 + canvas.text("blocks: busy share 0 %", x: 24, y: y, size: PhoneType.label) + 12
             for step in 0..<100 {
-                canvas.fill(Theme.share(Double(step) / 99), x: x + Double(step) * 3, y: y - 22, width: 3, height: 26)
+                canvas.fill(Theme.share(Double(step) / 99), x: x + Double(step) * 3, y: y - 26, width: 3, height: 30)
             }
             x += 312
             canvas.text("100 %", x: x, y: y, size: PhoneType.label)

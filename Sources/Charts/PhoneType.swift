@@ -1,9 +1,9 @@
-/// Type sizes for a 1200 px wide chart, which Discord shows about 390 px wide on a phone (a third of its size):
-/// the smallest of these is still about 8 px there, the title about 13.
+/// Type sizes for a 1200 px wide chart, which Discord shows inside an embed about 300 px wide on a phone (a quarter
+/// of its size): the smallest of these is still about 8 px there, the title 11.
 enum PhoneType {
-    static let title = 40.0
-    static let subtitle = 25.0
-    static let label = 26.0
+    static let title = 44.0
+    static let subtitle = 30.0
+    static let label = 33.0
 }
 
 /// One entry of a chart's legend.
@@ -26,7 +26,7 @@ extension Canvas {
         let size = PhoneType.label
         var (cursor, baseline) = (x, y)
         for item in items {
-            let width = 34 + textWidth(item.label, size: size) + 30
+            let width = size + 10 + textWidth(item.label, size: size) + 30
             if cursor > x, cursor + width - 30 > maxX {
                 cursor = x
                 baseline += size * 1.5
@@ -40,7 +40,7 @@ extension Canvas {
                     points: [(cursor, baseline - size * 0.3), (cursor + size, baseline - size * 0.3)],
                     dashed: item.mark == .dashedLine)
             }
-            text(item.label, x: cursor + 34, y: baseline, size: size)
+            text(item.label, x: cursor + size + 10, y: baseline, size: size)
             cursor += width
         }
         return baseline
@@ -51,7 +51,7 @@ extension Canvas {
         let size = PhoneType.label
         var (cursor, lines) = (0.0, 1)
         for item in items {
-            let itemWidth = 34 + textWidth(item.label, size: size) + 30
+            let itemWidth = size + 10 + textWidth(item.label, size: size) + 30
             if cursor > 0, cursor + itemWidth - 30 > width {
                 cursor = 0
                 lines += 1

@@ -32,7 +32,7 @@ public struct StackedAreaChart: Sendable {
     /// The snapshot's time, marked "now" (nil: no marker).
     public var now: Int64?
     public var width = 1200
-    public var height = 760
+    public var height = 820
 
     public init(
         title: String, subtitle: String, times: [Int64], bucketSeconds: Int64, from: Int64, to: Int64, layers: [Layer],
@@ -53,7 +53,7 @@ public struct StackedAreaChart: Sendable {
         self.now = now
     }
 
-    static let left = 104.0, right = 36.0, top = 150.0, bottom = 150.0
+    static let left = 124.0, right = 40.0, top = 176.0, bottom = 190.0
 
     /// The plot's pixel rectangle.
     var plot: (x: Double, y: Double, width: Double, height: Double) {
@@ -64,8 +64,8 @@ public struct StackedAreaChart: Sendable {
         let canvas = try Canvas(width: width, height: height)
         let plot = self.plot
         canvas.fill(Theme.background, x: 0, y: 0, width: Double(width), height: Double(height))
-        canvas.text(title, x: 24, y: 50, size: PhoneType.title, bold: true)
-        canvas.text(subtitle, x: 24, y: 88, size: PhoneType.subtitle, color: Theme.mutedText)
+        canvas.text(title, x: 24, y: 54, size: PhoneType.title, bold: true)
+        canvas.text(subtitle, x: 24, y: 98, size: PhoneType.subtitle, color: Theme.mutedText)
         canvas.fill(Theme.plot, x: plot.x, y: plot.y, width: plot.width, height: plot.height)
 
         // The axis ends at capacity when there is one (a full cluster fills the plot), else at a round number.
@@ -85,19 +85,19 @@ public struct StackedAreaChart: Sendable {
         for value in values {
             canvas.line(Theme.grid, width: 1, points: [(plot.x, y(value)), (plot.x + plot.width, y(value))])
             canvas.text(
-                AxisNumber.label(value), x: plot.x - 10, y: y(value) + 9, size: PhoneType.label,
+                AxisNumber.label(value), x: plot.x - 10, y: y(value) + 11, size: PhoneType.label,
                 color: Theme.mutedText, align: .right)
         }
-        canvas.text(unit, x: plot.x - 10, y: plot.y - 14, size: PhoneType.label, color: Theme.mutedText, align: .right)
+        canvas.text(unit, x: 24, y: plot.y - 18, size: PhoneType.label, color: Theme.mutedText)
         // Time grid and labels: few enough to read on a phone.
-        let ticks = TimeTicks.ticks(from: from, to: to, maximum: Int(plot.width / 190), timeZone: timeZone)
+        let ticks = TimeTicks.ticks(from: from, to: to, maximum: Int(plot.width / 240), timeZone: timeZone)
         for tick in ticks {
             let position = x(tick.time)
             canvas.line(
                 tick.major ? Theme.mutedText : Theme.grid, width: 1,
                 points: [(position, plot.y), (position, plot.y + plot.height)])
             canvas.text(
-                tick.label, x: position, y: plot.y + plot.height + 34, size: PhoneType.label, color: Theme.mutedText,
+                tick.label, x: position, y: plot.y + plot.height + 42, size: PhoneType.label, color: Theme.mutedText,
                 align: .center)
         }
 
@@ -152,7 +152,7 @@ public struct StackedAreaChart: Sendable {
         // Legend, under the time labels.
         var items = layers.map { LegendItem(label: $0.label, color: $0.color) }
         if capacity != nil { items.append(LegendItem(label: capacityLabel, color: Theme.capacity, mark: .dashedLine)) }
-        canvas.legend(items, x: plot.x, y: plot.y + plot.height + 84, maxX: plot.x + plot.width)
+        canvas.legend(items, x: 24, y: plot.y + plot.height + 100, maxX: Double(width) - Self.right)
         return try canvas.png()
     }
 }

@@ -30,13 +30,12 @@ struct ClusterScope {
             ClusterScope(cluster: cluster, health: try connection.pollHealth(cluster: cluster)))
     }
 
-    /// "cluster demo · data as of 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed:
-    /// for charts, whose text cannot hold Discord's timestamps.
-    func footer(now: Int64, timeZone: TimeZone) -> String {
-        guard let snapshotAt else { return "cluster \(cluster) · no successful poll yet" }
+    /// "as of Wed 14:05 UTC (2 min ago)", with a warning when it is stale or the last poll failed: for charts,
+    /// whose text cannot hold Discord's timestamps (their title names the cluster).
+    func chartNote(now: Int64, timeZone: TimeZone) -> String {
+        guard let snapshotAt else { return "no successful poll yet" }
         let taken = health.ourTime(snapshotAt)
-        return "cluster \(cluster) · data as of \(Self.clock(taken, timeZone)) (\(Self.ago(taken, now: now)))"
-            + warnings(now: now)
+        return "as of \(Self.clock(taken, timeZone)) (\(Self.ago(taken, now: now)))" + warnings(now: now)
     }
 
     /// Puts the data's age on `embed`: Discord shows the embed's timestamp in each reader's zone beside the footer

@@ -72,7 +72,7 @@ struct CommandTests {
             let file = try #require(reply.files.first)
             #expect(file.filename == "history.png" && reply.embed?.image?.url == "attachment://history.png")
             let image = try #require(DecodedPNG(file.data))
-            #expect(image.width == 1200 && image.height == 760 && image.pixel(x: 1, y: 1) == Theme.background.hex)
+            #expect(image.width == 1200 && image.height == 820 && image.pixel(x: 1, y: 1) == Theme.background.hex)
             #expect(image.count(of: Theme.allocated) > 5000, "the allocated layer covers a real area")
             let lines = reply.embed?.description?.split(separator: "\n") ?? []
             #expect(lines.first?.contains(" % in use; ") == true, "a one-line takeaway first: \(reply.text)")

@@ -127,7 +127,7 @@ struct InteractionEndpointTests {
         #expect(!description.contains("```"), "no monospace table on a phone")
         let lines = description.split(separator: "\n")
         #expect(
-            lines.contains { $0.hasPrefix("🟢 **batch**: 4 CPUs") } && lines.contains("⚫ **maint**: down · 1 waiting"),
+            lines.contains { $0.hasPrefix("🟢 **batch** 4 CPUs") } && lines.contains("⚫ **maint** down (1)"),
             "\(description)")
         let fields = try #require(all["fields"] as? [[String: Any]])
         let outOfService = try #require(fields.first { ($0["name"] as? String)?.hasPrefix("Out of service") == true })

@@ -48,7 +48,7 @@ struct HeatmapCommand: SlashCommand {
         let chart = Heatmap(
             title: "Node states of \(scopeName), last \(hours) h",
             subtitle: String(
-                "\(bucket / 60) min per column · \(scope.footer(now: now, timeZone: timeZone))".prefix(140)),
+                "\(bucket / 60) min per column · \(scope.chartNote(now: now, timeZone: timeZone))".prefix(70)),
             start: start, bucketSeconds: bucket, columns: columns, sections: grid.sections,
             legend: HeatmapBuilder.legend.map(\.1), showsShareScale: grouped, timeZone: timeZone,
             now: scope.snapshotAt)

@@ -97,9 +97,9 @@ struct HistoryCommand: SlashCommand {
         }
         let scopeName = partition.map { "partition \($0)" } ?? "cluster \(cluster)"
         let title = "\(unit == "nodes" ? "Nodes" : unit) of \(scopeName), last \(hours) h"
-        let subtitle = "\(bucket / 60) min buckets, averaged · \(scope.footer(now: now, timeZone: timeZone))"
+        let subtitle = "\(bucket / 60) min buckets · \(scope.chartNote(now: now, timeZone: timeZone))"
         return StackedAreaChart(
-            title: title, subtitle: String(subtitle.prefix(140)), times: times, bucketSeconds: bucket, from: from,
+            title: title, subtitle: String(subtitle.prefix(70)), times: times, bucketSeconds: bucket, from: from,
             to: to,
             layers: layers, capacity: capacity, unit: unit, timeZone: timeZone, now: scope.snapshotAt)
     }
@@ -147,14 +147,12 @@ struct HistoryCommand: SlashCommand {
         return text.prefix(1).uppercased() + text.dropFirst()
     }
 
-    /// One sentence on the window: average use and its peak.
+    /// One sentence on the window: its average use (the takeaway above it gives the peak).
     static func summary(_ buckets: [HistoryBucket], metric: String) -> String {
         guard !buckets.isEmpty else { return "No samples in this window: the poller was not running." }
         let (used, total) = use(buckets, metric: metric)
         let average = used.reduce(0, +) / max(1, total.reduce(0, +))
-        let peak = zip(used, total).map { $1 > 0 ? $0 / $1 : 0 }.enumerated().max { $0.element < $1.element }
         let noun = metric == "nodes" ? "nodes busy" : metric == "cpus" ? "CPUs allocated" : "GPUs in use"
-        return String(
-            format: "On average %.0f %% of %@; at most %.0f %%.", average * 100, noun, (peak?.element ?? 0) * 100)
+        return String(format: "On average %.0f %% of %@.", average * 100, noun)
     }
 }

@@ -61,9 +61,10 @@ struct QueueCommand: SlashCommand {
         let longest = (mine?.longestRunning ?? jobs.longestRunning).prefix(user == nil ? 5 : 10)
         if !longest.isEmpty {
             let lines = longest.map { job in
-                "`\(job.id)` " + (user == nil ? "\(job.user) · " : "") + "\(Self.short(job.name, 24)) · "
+                // Two short lines read better on a phone than one that wraps anywhere.
+                "`\(job.id)` " + (user == nil ? "**\(job.user)** " : "") + Self.short(job.name, 24) + "\n　ran "
                     + scope.elapsed(since: job.startedAt)
-                    + (job.timeLeftSeconds.map { ", \(DurationWords.text($0)) left" } ?? "")
+                    + (job.timeLeftSeconds.map { " · \(DurationWords.text($0)) left" } ?? "")
             }
             let name =
                 (user == nil ? "Longest running" : "Running, longest first")

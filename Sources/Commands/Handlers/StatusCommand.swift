@@ -79,27 +79,27 @@ struct StatusCommand: SlashCommand {
         return embed
     }
 
-    /// "🟢 **cpu**: 192 CPUs, 1.2 TB free · 15 waiting", one per partition in Slurm's order.
+    /// "🟢 **cpu** 192 CPUs · 1.2 TB (15)" under "Free now (jobs waiting)", one per partition in Slurm's order.
     static func partitionLines(_ facts: ClusterFacts, partition: String?) -> String {
         let shown = facts.partitions.filter { partition == nil || $0.name == partition }
         var lines: [String] = []
         for info in shown.prefix(25) {
             let free = facts.capacity.free(in: info.name)
             let light = facts.light(info.name)
+            // Short enough for one line at a phone's width (about 40 characters); the header names the columns.
             var line = "\(light.emoji) **\(info.name)**"
             if light == .down {
-                line += ": down"
+                line += " down"
             } else {
-                line += ": \(counted(free.free.cpus, "CPU"))"
-                if (facts.usage(info.name)?.gpusTotal ?? 0) > 0 { line += ", \(counted(free.free.gpus, "GPU"))" }
-                line += ", \(InspectCommand.gigabytes(free.free.memoryMB)) free"
+                line += " \(counted(free.free.cpus, "CPU"))"
+                if (facts.usage(info.name)?.gpusTotal ?? 0) > 0 { line += " · \(counted(free.free.gpus, "GPU"))" }
+                line += " · \(InspectCommand.gigabytes(free.free.memoryMB))"
             }
-            let waiting = facts.jobs(info.name).waiting
-            if waiting > 0 { line += " · \(waiting) waiting" }
+            line += " (\(facts.jobs(info.name).waiting))"
             lines.append(line)
         }
         if shown.count > 25 { lines.append("… and \(shown.count - 25) more partitions") }
-        return lines.joined(separator: "\n")
+        return "**Free now** (jobs waiting)\n" + lines.joined(separator: "\n")
     }
 
     static func fields(_ facts: ClusterFacts, partition: String?, scope: ClusterScope) -> [Embed.Field] {

@@ -57,7 +57,7 @@ struct WhyCommand: SlashCommand {
                 } else if let hint = Self.hint(job) {
                     lines.append(hint)
                 }
-                fields.append(.init(name: "Asks for", value: Self.request(job), inline: true))
+                fields.append(.init(name: "Asks for", value: Self.request(job)))
                 let inListed = facts.capacity.setsNaming(Set(listed))
                 let nodes = facts.capacity.nodes.filter { inListed[$0.partitionSet] }
                 let usable = nodes.filter(\.acceptsNewJobs)
@@ -69,11 +69,10 @@ struct WhyCommand: SlashCommand {
                         value: counted(free.cpus, "CPU")
                             + (free.gpus > 0 || job.gpus > 0 ? ", " + counted(free.gpus, "GPU") : "")
                             + " on \(usable.count) usable of \(counted(allNodes, "node"))"
-                            + (fit.neverFits ? "" : Self.fit(job, on: usable)),
-                        inline: true))
-                fields.append(.init(name: "Ahead of it", value: ahead.text, inline: true))
+                            + (fit.neverFits ? "" : Self.fit(job, on: usable))))
+                fields.append(.init(name: "Ahead of it", value: ahead.text))
                 if let start = job.startTime, start > snapshot, !fit.neverFits {
-                    fields.append(.init(name: "Slurm's estimate", value: "start \(scope.moment(start))", inline: true))
+                    fields.append(.init(name: "Slurm's estimate", value: "start \(scope.moment(start))"))
                 }
                 let since = max(
                     snapshot - 7 * 86_400, try connection.firstSnapshotAt(cluster: scope.cluster) ?? snapshot)
@@ -81,7 +80,7 @@ struct WhyCommand: SlashCommand {
                     let waited = try Self.typicalWait(
                         connection, cluster: scope.cluster, like: job, since: since, until: snapshot)
                 {
-                    fields.append(.init(name: "Similar jobs lately", value: waited, inline: true))
+                    fields.append(.init(name: "Similar jobs lately", value: waited))
                 }
                 if let submitted = job.submitTime {
                     lines.append(
