@@ -46,7 +46,7 @@ struct WatchCommandTests {
         let (database, directory) = try await labDatabase()
         defer { directory.remove() }
         let cases: [([(String, String)], String)] = [
-            ([("job", "6")], "Job 6 has already ended: completed successfully (exit 0), Tue "),
+            ([("job", "6")], "Job 6 has already ended: completed successfully (exit 0), <t:"),
             ([("job", "99999")], "Job 99999 is not in the data of cluster lab"),
             ([("job", "2; rm -rf /")], "Give a job id such as 12345"),
             ([("user", "bob$(id)")], "That user name is not one Slurm would use"),

@@ -24,7 +24,7 @@ struct WatchCommand: SlashCommand {
             context.string("notify") == "dm" || context.interaction.channelID == nil ? .dm : .channel
         let channel = notify == .channel ? context.interaction.channelID : nil
         let warn = context.options["warn"]?.string == "true"
-        let (now, timeZone) = (context.now, context.timeZone)
+        let now = context.now
         return await context.withCluster(writes: true) { connection, scope in
             let subject: String
             let about: String
@@ -33,9 +33,9 @@ struct WatchCommand: SlashCommand {
                     throw Refusal(
                         "Job \(job) is not in the data of cluster \(scope.cluster) (ended long ago, or never seen).")
                 }
-                if let ended = Self.ended(record, timeZone: timeZone) { return .problem(ended) }
+                if let ended = Self.ended(record, scope: scope) { return .problem(ended) }
                 subject = record.job.arrayJobID.map(String.init) ?? String(record.job.jobID)
-                about = Self.describe(record.job, now: now)
+                about = Self.describe(record.job, scope: scope)
             } else {
                 subject = user ?? ""
                 about = "every job of `\(subject)` on cluster \(scope.cluster)"
@@ -54,29 +54,29 @@ struct WatchCommand: SlashCommand {
         }
     }
 
-    /// "job 42 (`train`, running 1:02:03 on n1)", or an array's summary.
-    static func describe(_ job: Job, now: Int64) -> String {
+    /// "job 42 (`train`, running for 1 h 2 min on n1)", or an array's summary.
+    static func describe(_ job: Job, scope: ClusterScope) -> String {
         if let array = job.arrayJobID {
             return
                 "array \(array) (`\(UserText.plain(job.name, 60))`): all its tasks, in one message when the last ends"
         }
         var text = "job \(job.displayID) (`\(UserText.plain(job.name, 60))`, \(job.state.plainWords)"
         if let start = job.startTime, job.state.holdsResources {
-            text += " for \(SlurmDuration.format(Int(max(0, now - start))))"
+            text += " for \(scope.elapsed(since: start))"
             if let nodes = job.nodeList, !nodes.isEmpty { text += " on \(nodes)" }
         }
         return text + ")"
     }
 
     /// What to say instead of watching a job that has already ended.
-    static func ended(_ record: JobRecord, timeZone: TimeZone) -> String? {
+    static func ended(_ record: JobRecord, scope: ClusterScope) -> String? {
         guard record.job.arrayJobID == nil else { return nil }
         let state = record.finalState ?? (record.job.state.isFinal ? record.job.state : nil)
         guard state != nil || record.goneAt != nil else { return nil }
         var text = "Job \(record.job.displayID) has already ended"
         if let state { text += ": \(state.plainWords)" }
         if let code = record.exitCode { text += " (exit \(code))" }
-        if let at = record.endedAt ?? record.job.endTime { text += ", \(ClusterScope.clock(at, timeZone))" }
+        if let at = record.endedAt ?? record.job.endTime { text += ", \(scope.moment(at))" }
         return text + "."
     }
 }

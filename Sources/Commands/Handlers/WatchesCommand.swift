@@ -10,7 +10,6 @@ struct WatchesCommand: SlashCommand {
 
     func run(_ context: CommandContext) async -> Reply {
         guard let person = context.interaction.invoker?.id else { return .problem("Discord did not say who you are.") }
-        let timeZone = context.timeZone
         return await context.withCluster { connection, scope in
             let watches = try connection.watches(cluster: scope.cluster, discordUser: person)
             let undelivered = try connection.undeliveredAlerts(cluster: scope.cluster, discordUser: person)
@@ -26,7 +25,7 @@ struct WatchesCommand: SlashCommand {
             if !undelivered.isEmpty {
                 let lines = undelivered.map { alert in
                     let state = alert.failedAt != nil ? "not delivered" : "still trying (\(alert.attempts) tries)"
-                    return "\(ClusterScope.clock(alert.createdAt, timeZone)) · \(state): "
+                    return "\(DiscordTimestamp.moment(alert.createdAt)) · \(state): "
                         + QueueCommand.short(alert.lastError ?? "unknown", 160)
                 }
                 fields.append(.init(name: "Alerts that did not reach you", value: QueueCommand.fit(lines)))
