@@ -48,7 +48,34 @@ func run(
     #expect(
         MessageLimits.violations(reply.message, files: reply.files).isEmpty,
         "\(MessageLimits.violations(reply.message, files: reply.files))")
+    #expect(phoneProblems(reply.message).isEmpty, "/\(command): \(phoneProblems(reply.message))")
     return reply
+}
+
+/// What would fall apart on a phone: monospace lines wider than about 40 characters (an `sbatch` line, which
+/// wraps harmlessly and is copied whole, excepted), Slurm's ambiguous `M:SS` durations, negative ones.
+func phoneProblems(_ message: MessagePayload) -> [String] {
+    var texts = [message.content ?? ""]
+    for embed in message.embeds ?? [] {
+        texts += [embed.description ?? ""] + (embed.fields ?? []).flatMap { [$0.name, $0.value] }
+    }
+    var problems: [String] = []
+    for text in texts {
+        for (index, block) in text.components(separatedBy: "```").enumerated() where index % 2 == 1 {
+            for line in block.split(separator: "\n") where line.count > 40 && !line.hasPrefix("sbatch ") {
+                problems.append("wide monospace line: \(line)")
+            }
+        }
+        if text.range(of: #"(?<![\d:])-\d+:\d"#, options: .regularExpression) != nil {
+            problems.append("a negative clock duration in: \(text)")
+        }
+        if text.range(of: #"(?<![\d:<t])\d{1,2}:\d\d(?![\d:])(?! UTC)(?!–)"#, options: .regularExpression) != nil,
+            !text.contains("sbatch"), !text.contains("--time")
+        {
+            problems.append("an M:SS duration in: \(text)")
+        }
+    }
+    return problems
 }
 
 extension Reply {
@@ -106,6 +133,14 @@ struct CommandTests {
         #expect(
             gpu.embed?.title == "Node states of partition gpu, last 24 h"
                 && gpu.embed?.description?.hasSuffix("\n12 nodes.") == true)
+    }
+
+    @Test("the phone check catches what it guards against")
+    func phoneCheck() {
+        func problems(_ text: String) -> Int { phoneProblems(MessagePayload(content: text)).count }
+        #expect(problems("running for 1:17 on c30") == 1 && problems("idle since -24:0-39 ago") >= 1)
+        #expect(problems("```\n" + String(repeating: "x", count: 41) + "\n```") == 1)
+        #expect(problems("ran 3 min 45 s · <t:1795549370:R> · sbatch -t 4:00:00") == 0)
     }
 
     @Test("/heatmap hours:N draws exactly N hours, ending at the snapshot", arguments: [1, 6, 23, 24, 72, 720])
