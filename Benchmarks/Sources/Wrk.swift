@@ -1,5 +1,5 @@
-import DiscordModels
 import DiscordAPI
+import DiscordModels
 import Foundation
 import Remote
 
@@ -34,9 +34,15 @@ struct Wrk {
         let run = try await shell.run(
             "wrk -t2 -c\(connections) -d\(seconds)s --latency -s \(script) http://127.0.0.1:\(port)/interactions",
             timeout: .seconds(seconds + 30))
+        // Without wrk (Benchmarks/run installs it) or when it fails, there is no result to read: say so.
+        guard run.stdout.contains("Requests/sec:") else {
+            throw BenchmarkError("wrk printed no result (is it installed? Benchmarks/run installs it): \(run.stderr)")
+        }
         let rate =
             run.stdout.components(separatedBy: "Requests/sec:").last.flatMap {
-                Double($0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n")[0])
+                $0.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").first.flatMap {
+                    Double($0)
+                }
             } ?? 0
         let p99 =
             run.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("99%") }

@@ -5,7 +5,11 @@ import SlurmKit
 /// and why, what is out of service. The built-in analyst's words, on top of `/status`; every number in it is one of
 /// the facts, so it can never disagree with the lines below it.
 public enum StatusSummary {
-    public static func paragraph(_ facts: ClusterFacts, partition: String?) -> String {
+    /// - Parameter free: what is free per scope (`Capacity.freeByScope`), when the caller has it already.
+    public static func paragraph(
+        _ facts: ClusterFacts, partition: String?, free byScope: [String: FreeCapacity]? = nil
+    ) -> String {
+        let byScope = byScope ?? facts.capacity.freeByScope()
         guard let usage = facts.usage(partition), usage.nodesTotal > 0 else {
             return partition.map { "Partition \($0) has no nodes." } ?? "The cluster reports no nodes."
         }
@@ -16,10 +20,10 @@ public enum StatusSummary {
             busy = "\(usage.cpusAllocated) of \(usage.cpusTotal) CPUs and \(usage.gpusUsed) of \(usage.gpusTotal) GPUs "
         }
         sentences.append(busy + "are in use")
-        let free = facts.capacity.free(in: partition)
+        let free = byScope[partition ?? PartitionUsage.allPartitions] ?? FreeCapacity()
         if free.free.cpus == 0 {
             sentences.append("Nothing is free to start a job now")
-        } else if partition == nil, let best = roomiest(facts) {
+        } else if partition == nil, let best = roomiest(facts, byScope) {
             sentences.append("Most room in \(best.name): " + Self.free(best.free))
         } else {
             sentences.append(Self.free(free).prefix(1).uppercased() + Self.free(free).dropFirst())
@@ -55,8 +59,10 @@ public enum StatusSummary {
     }
 
     /// The up partition with the most free CPUs, if any has some.
-    static func roomiest(_ facts: ClusterFacts) -> (name: String, free: FreeCapacity)? {
-        facts.partitions.filter(\.isUp).map { ($0.name, facts.capacity.free(in: $0.name)) }
+    static func roomiest(_ facts: ClusterFacts, _ byScope: [String: FreeCapacity]) -> (
+        name: String, free: FreeCapacity
+    )? {
+        facts.partitions.filter(\.isUp).map { ($0.name, byScope[$0.name] ?? FreeCapacity()) }
             .filter { $0.1.free.cpus > 0 }
             .max { ($0.1.free.cpus, $1.0) < ($1.1.free.cpus, $0.0) }
             .map { (name: $0.0, free: $0.1) }

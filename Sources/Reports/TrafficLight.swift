@@ -68,12 +68,13 @@ public enum TrafficLight: Int, Sendable, Hashable, Comparable, CaseIterable {
 
 extension ClusterFacts {
     /// The light of `partition`, or of the whole cluster for nil (up when any partition is).
-    public func light(_ partition: String?) -> TrafficLight {
+    /// - Parameter free: what is free in it, when the caller has it already (`Capacity.freeByScope`).
+    public func light(_ partition: String?, free: FreeCapacity? = nil) -> TrafficLight {
         guard let usage = usage(partition) else { return .down }
         let isUp =
             partition.map { name in partitions.first { $0.name == name }?.isUp ?? false }
             ?? partitions.contains(where: \.isUp)
         return TrafficLight.of(
-            isUp: isUp, usage: usage, free: capacity.free(in: partition), waiting: jobs(partition).waiting)
+            isUp: isUp, usage: usage, free: free ?? capacity.free(in: partition), waiting: jobs(partition).waiting)
     }
 }

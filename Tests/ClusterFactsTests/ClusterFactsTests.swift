@@ -229,3 +229,17 @@ struct MultiNodeFitTests {
         #expect(tooMany.neverFits, "more nodes than the cluster has")
     }
 }
+
+@Suite("what is free, per scope in one pass")
+struct FreeByScopeTests {
+    @Test("freeByScope agrees with free(in:) for every partition and the whole cluster")
+    func agrees() throws {
+        let snapshot = try ClusterFactsTests.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
+        let facts = ClusterFacts(snapshot, cluster: "c")
+        let byScope = facts.capacity.freeByScope()
+        #expect(byScope[PartitionUsage.allPartitions] == facts.capacity.free(in: nil))
+        for partition in facts.partitions.map(\.name) {
+            #expect(byScope[partition] == facts.capacity.free(in: partition), "\(partition)")
+        }
+    }
+}

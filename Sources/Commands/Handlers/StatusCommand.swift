@@ -70,22 +70,27 @@ struct StatusCommand: SlashCommand {
             warnings.insert("⚠️ Stale: this data is \(DurationWords.text(age)) old.", at: 0)
         }
         let partition = report.partition
-        let lines = Self.partitionLines(facts, partition: partition)
-        embed.description = (warnings + [StatusSummary.paragraph(facts, partition: partition), "", lines])
+        let free = facts.capacity.freeByScope()
+        let lines = Self.partitionLines(facts, partition: partition, free: free)
+        embed.description =
+            (warnings + [StatusSummary.paragraph(facts, partition: partition, free: free), "", lines])
             .joined(separator: "\n")
         embed.fields = Self.fields(facts, partition: partition, scope: scope)
         scope.sign(&embed, now: now)
-        embed.color = scope.isStale(now: now) ? Embed.untrusted : facts.light(partition).color
+        let light = facts.light(partition, free: free[partition ?? PartitionUsage.allPartitions])
+        embed.color = scope.isStale(now: now) ? Embed.untrusted : light.color
         return embed
     }
 
     /// "🟢 **cpu** 192 CPUs · 1.2 TB (15)" under "Free now (jobs waiting)", one per partition in Slurm's order.
-    static func partitionLines(_ facts: ClusterFacts, partition: String?) -> String {
+    static func partitionLines(_ facts: ClusterFacts, partition: String?, free byScope: [String: FreeCapacity])
+        -> String
+    {
         let shown = facts.partitions.filter { partition == nil || $0.name == partition }
         var lines: [String] = []
         for info in shown.prefix(25) {
-            let free = facts.capacity.free(in: info.name)
-            let light = facts.light(info.name)
+            let free = byScope[info.name] ?? FreeCapacity()
+            let light = facts.light(info.name, free: free)
             // Short enough for one line at a phone's width (about 40 characters); the header names the columns.
             var line = "\(light.emoji) **\(info.name)**"
             if light == .down {
