@@ -68,10 +68,13 @@ public enum ResourceFit {
     public struct Later: Sendable, Hashable {
         public var node: String
         public var at: Int64
+        /// The node's partitions (where an `sbatch` line for it would go).
+        public var partitions: [String]
 
-        public init(node: String, at: Int64) {
+        public init(node: String, at: Int64, partitions: [String] = []) {
             self.node = node
             self.at = at
+            self.partitions = partitions
         }
     }
 
@@ -174,7 +177,7 @@ public enum ResourceFit {
         for node in candidates {
             let bar = fits.count >= count ? fits[count - 1].at : Int64.max
             if node.acceptsNewJobs, node.free.covers(wanted) {
-                insert(Later(node: node.name, at: now))
+                insert(Later(node: node.name, at: now, partitions: node.partitions))
                 continue
             }
             var free = node.free
@@ -182,7 +185,7 @@ public enum ResourceFit {
                 if release.at >= bar { break }
                 free = free + release.freed
                 if free.covers(wanted) {
-                    insert(Later(node: node.name, at: release.at))
+                    insert(Later(node: node.name, at: release.at, partitions: node.partitions))
                     break
                 }
             }

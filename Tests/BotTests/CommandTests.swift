@@ -305,6 +305,7 @@ struct CommandTests {
         #expect(try await run("canrun", [("nodes", "3")], on: database).ephemeral, "more nodes than CPUs")
         let later = try await run("canrun", [("cpus", "4"), ("partition", "debug")], on: database)
         #expect(later.text.contains("The first fit should be"), "\(later.text)")
+        #expect(later.text.contains("sbatch -p debug -c 4 job.sh"), "an sbatch line for the later fit: \(later.text)")
         let long = try await run("canrun", [("time", "10:00:00"), ("partition", "debug")], on: database)
         #expect(long.text.contains("Longer than partition debug allows: it would never start there."))
         #expect(try await run("canrun", [("mem", "lots")], on: database).ephemeral)

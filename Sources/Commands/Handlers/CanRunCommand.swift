@@ -110,7 +110,7 @@ struct CanRunCommand: SlashCommand {
                     when + ", when running jobs reach their time limits (at the latest); jobs already waiting may take "
                         + "them first.")
             }
-            sbatchPartition = partition
+            sbatchPartition = partition ?? answer.later?.partitions.first
             let total = answer.totalFree
             let wanted = request.perNode
             let all = ResourceFit.Request(
