@@ -39,7 +39,7 @@ struct ClusterScope {
     }
 
     /// Puts the data's age on `embed`: Discord shows the embed's timestamp in each reader's zone beside the footer
-    /// ("cluster demo · data as of · Today at 14:05"); the colour turns amber when the data needs attention.
+    /// ("cluster demo · data as of · Today at 14:05"); the colour turns grey when the data needs attention.
     func sign(_ embed: inout Embed, now: Int64) {
         embed.color = Embed.color(stale: isStale(now: now))
         guard let snapshotAt else {

@@ -1,7 +1,10 @@
 /// Why a job pends (or why it ended), as squeue's `%r` prints it, with plain words.
 ///
-/// The code is the part before `, ` or `(`: `ReqNodeNotAvail, UnavailableNodes:n4` has code `ReqNodeNotAvail` and
-/// detail `UnavailableNodes:n4`. The `QOS…` and `Assoc…` families (dozens of limit codes) get family wording.
+/// The code is the part before `, ` or `(` when that part is one word, as Slurm's codes are:
+/// `ReqNodeNotAvail, UnavailableNodes:n4` has code `ReqNodeNotAvail` and detail `UnavailableNodes:n4`. A sentence
+/// (`Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions`) is kept whole:
+/// its comma is punctuation, not a separator. The `QOS…` and `Assoc…` families (dozens of limit codes) get family
+/// wording.
 public struct JobReason: Sendable, Hashable {
     public var raw: String
     public var code: String
@@ -10,7 +13,8 @@ public struct JobReason: Sendable, Hashable {
     public init(parsing text: some StringProtocol) {
         let trimmed = text.trimmingSpaces()
         raw = trimmed
-        let stop = trimmed.firstIndex { $0 == "," || $0 == "(" } ?? trimmed.endIndex
+        var stop = trimmed.firstIndex { $0 == "," || $0 == "(" } ?? trimmed.endIndex
+        if trimmed[..<stop].contains(" ") { stop = trimmed.endIndex }
         code = String(trimmed[..<stop])
         let rest = trimmed[stop...].drop { $0 == "," || $0 == " " || $0 == "(" }
         let detailText = rest.hasSuffix(")") ? String(rest.dropLast()) : String(rest)

@@ -28,4 +28,17 @@ struct WordsTests {
         #expect(JobReason(parsing: "AssocGrpGRES").plainWords.hasPrefix("your account's group"))
         #expect(JobReason(parsing: "None").isNone)
     }
+
+    @Test("a code's detail is split off at its comma; a sentence with a comma is kept whole")
+    func commas() {
+        let coded = JobReason(parsing: "ReqNodeNotAvail, UnavailableNodes:n[4-6]")
+        #expect(coded.code == "ReqNodeNotAvail" && coded.detail == "UnavailableNodes:n[4-6]")
+        let sentence = "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions"
+        let whole = JobReason(parsing: sentence)
+        #expect(whole.code == sentence && whole.detail == nil && whole.plainWords == sentence)
+        let held = JobReason(parsing: "launch failed requeued held")
+        #expect(held.code == "launch failed requeued held" && held.detail == nil)
+        let parenthesised = JobReason(parsing: "BeginTime(2026-12-02T14:00:00)")
+        #expect(parenthesised.code == "BeginTime" && parenthesised.detail == "2026-12-02T14:00:00")
+    }
 }
