@@ -267,6 +267,10 @@ struct CommandTests {
         #expect(
             drained.text.contains("`IDLE+DRAIN` (drained)")
                 && drained.text.contains("lab: bad DIMM\nby root, <t:"))
+        // Idle since Slurm's LastBusyTime (19:40:17 in the capture), not since our first poll (a minute later).
+        let idle = try await run("inspect", [("node", "n11")], on: database)
+        let lastBusy: Int64 = 1_795_549_217
+        #expect(idle.text.contains("since <t:\(lastBusy):f>"), "\(idle.text)")
         let busy = try await run("inspect", [("node", "n1")], on: database)
         #expect(busy.text.contains("train-resnet") && busy.text.contains("1 of 2 in use (TESLA)"), "\(busy.text)")
         let unknown = try await run("inspect", [("node", "n9999")], on: database)

@@ -36,8 +36,11 @@ struct InspectCommand: SlashCommand {
                     cluster: scope.cluster, filter: JobFilter(states: [.running, .suspended], limit: 10_000_000)
                 )
                 .map(\.job).filter { Self.runs($0, on: name) }
+                // Slurm's own LastBusyTime when it prints one (it knows from before our first poll), else the history.
                 let idleSince =
-                    node.state.category == .idle ? try connection.idleSince(cluster: scope.cluster, node: name) : nil
+                    node.state.category == .idle
+                    ? try node.lastBusy.flatMap { $0 <= scope.snapshotAt ?? $0 ? $0 : nil }
+                        ?? connection.idleSince(cluster: scope.cluster, node: name) : nil
                 return Found(node: node, jobs: running, idleSince: idleSince, scope: scope)
             }
         } catch {
