@@ -211,12 +211,18 @@ struct ClusterFactsTests {
     }
 }
 
+extension ClusterFactsTests {
+    /// The facts of the simulated 600-node cluster the suites below reason about.
+    static func simulatedFacts() throws -> ClusterFacts {
+        ClusterFacts(try simulatedSnapshot(nodes: 600, at: 1_795_549_310), cluster: "c")
+    }
+}
+
 @Suite("fits for jobs over several nodes, and what is short")
 struct MultiNodeFitTests {
     @Test("a 999-CPU job over 24 nodes fits where 24 nodes each have their share; the largest node is reported")
     func multiNode() throws {
-        let snapshot = try ClusterFactsTests.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
-        let facts = ClusterFacts(snapshot, cluster: "c")
+        let facts = try ClusterFactsTests.simulatedFacts()
         let request = ResourceFit.Request(cpus: 999, nodes: 24)
         #expect(request.perNode == Capacity.Resources(cpus: 42, memoryMB: 0, gpus: 0))
         let answer = ResourceFit.answer(request, facts: facts, in: nil)
@@ -234,8 +240,7 @@ struct MultiNodeFitTests {
 struct FreeByScopeTests {
     @Test("freeByScope agrees with free(in:) for every partition and the whole cluster")
     func agrees() throws {
-        let snapshot = try ClusterFactsTests.simulatedSnapshot(nodes: 600, at: 1_795_549_310)
-        let facts = ClusterFacts(snapshot, cluster: "c")
+        let facts = try ClusterFactsTests.simulatedFacts()
         let byScope = facts.capacity.freeByScope()
         #expect(byScope[PartitionUsage.allPartitions] == facts.capacity.free(in: nil))
         for partition in facts.partitions.map(\.name) {
