@@ -105,18 +105,18 @@ final class EventLoop {
                 acceptPausedUntil = nil
                 register(listener, events: EPOLLIN.rawValue)
             }
-            let count = epoll_wait(epoll, &events, Int32(events.count), 100)
-            for index in 0..<max(0, Int(count)) {
+            let count = max(0, Int(epoll_wait(epoll, &events, Int32(events.count), 100)))
+            // Finished responses and new connections first: they are a few bytes each, while the turn's reads may
+            // each parse a full budget, so a flood on other connections delays them by one turn, not several.
+            for index in 0..<count where events[index].data.fd == shared.wakeRead {
+                drainWake()
+                deliverCompletions()
+            }
+            for index in 0..<count where events[index].data.fd == listener { acceptAll() }
+            for index in 0..<count {
                 let fd = events[index].data.fd
-                let mask = events[index].events
-                if fd == listener {
-                    acceptAll()
-                } else if fd == shared.wakeRead {
-                    drainWake()
-                    deliverCompletions()
-                } else if let connection = connections[fd] {
-                    handle(connection, mask)
-                }
+                guard fd != listener, fd != shared.wakeRead, let connection = connections[fd] else { continue }
+                handle(connection, events[index].events)
             }
             if ContinuousClock.now - lastSweep >= .milliseconds(100) {
                 sweepDeadlines()
@@ -174,6 +174,8 @@ final class EventLoop {
             noteIdleness(connection)
             shared.counters.connectionsOpen(connections.count)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+            // A client usually sends its request with the handshake: read it now rather than a turn later.
+            handle(connection, EPOLLIN.rawValue)
         }
     }
 
