@@ -47,6 +47,9 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["SlurmKit"]),
         // Pure: OpenSSH known_hosts files, host-key fingerprints and verdicts (trust nothing on first sight).
         .target(name: "KnownHosts", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Pure: the analyst's rules, the compact facts a model is given, the questions it recognises, and the checks
+        // that hold a model's words to the facts.
+        .target(name: "Analyst", dependencies: ["ClusterFacts", "Reports", "SlurmKit", "WallTime"]),
         // Pure: plain-text views of stored cluster state.
         .target(name: "Reports", dependencies: ["ClusterFacts", "SlurmKit", "WallTime"]),
         // A minimal HTTP/1.1 server on plain sockets: a pure request parser and an epoll event loop.
@@ -71,7 +74,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "DiscordModels", "Store", "Reports", "SlurmKit", "Charts", "Alerts", "WallTime", "ClusterFacts",
-                .product(name: "Logging", package: "swift-log"),
+                "Analyst", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The interactions endpoint: signature checks first, PING, commands answered or deferred and finished
@@ -79,7 +82,7 @@ let package = Package(
         .target(
             name: "Endpoint",
             dependencies: [
-                "Commands", "ClusterFacts", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                "Commands", "ClusterFacts", "DiscordModels", "DiscordAPI", "HTTPServer", "Store", "Analyst",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -99,6 +102,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The analyst's language models: Gemini's REST API and any OpenAI-compatible server, over libcurl, with
+        // retries, deadlines and the checks that fall back to the built-in analyst.
+        .target(
+            name: "AnalystModels",
+            dependencies: [
+                "Analyst", "ClusterFacts", "HTTPClient", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
+        // Gemini's and the OpenAI chat API on loopback, as documented: the tests' stand-ins and the demo's.
+        .target(
+            name: "AnalystFake", dependencies: ["HTTPServer", "Analyst", .product(name: "Logging", package: "swift-log")]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "ClusterFacts", "SlurmKit", "Threads"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -119,7 +133,7 @@ let package = Package(
         .target(
             name: "SlurmbotSettings",
             dependencies: [
-                "Remote", .product(name: "Logging", package: "swift-log"),
+                "Remote", "Analyst", "AnalystModels", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -129,7 +143,7 @@ let package = Package(
             name: "Poller",
             dependencies: [
                 "SlurmbotSettings", "Remote", "SimulatedRunner", "Store", "SlurmKit", "Alerts", "DiscordModels",
-                "DiscordAPI",
+                "DiscordAPI", "Analyst", "ClusterFacts", "WallTime",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -184,6 +198,12 @@ let package = Package(
             name: "ClusterFactsTests",
             dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport", "Threads"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "DiscordModels"]),
+        .testTarget(
+            name: "AnalystTests",
+            dependencies: [
+                "Analyst", "AnalystModels", "AnalystFake", "ClusterFacts", "Simulation", "SlurmKit", "HTTPClient", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "BotTests",
             dependencies: [

@@ -1,8 +1,7 @@
 public import DiscordModels
 
 /// Every slash command of slurmbot, as registered with Discord: names, options, types, autocomplete, limits.
-/// A command is listed here when its handler exists (`/summary` and `/ask` arrive with the analyst, issue 14):
-/// nobody is offered a command that can only say it is not there.
+/// A command is listed here when its handler exists: nobody is offered a command that can only say it is not there.
 public enum CommandCatalog {
     static let cluster = OptionDefinition(
         .string, "cluster", "Cluster, when this bot watches several", autocomplete: true)
@@ -74,6 +73,17 @@ public enum CommandCatalog {
             ]),
         CommandDefinition(
             name: "watches", description: "My watches, and any alert that could not be delivered", options: [cluster]),
+        CommandDefinition(
+            name: "summary", description: "The cluster in a few sentences: what is free, what is full, what changed",
+            options: [partition, cluster]),
+        CommandDefinition(
+            name: "ask", description: "Ask about the cluster in your own words (answered from the current data)",
+            options: [
+                OptionDefinition(
+                    .string, "question", "Such as: where can I run 4 GPUs for 8 hours?", required: true,
+                    maxLength: 300),
+                cluster,
+            ]),
         CommandDefinition(name: "help", description: "What each command does"),
     ]
 

@@ -21,7 +21,7 @@ public struct CommandTable: Sendable {
     public static var standard: CommandTable {
         let handlers: [any SlashCommand] = [
             StatusCommand(), QueueCommand(), HistoryCommand(), HeatmapCommand(), InspectCommand(), CanRunCommand(),
-            WhyCommand(), WatchCommand(), UnwatchCommand(), WatchesCommand(),
+            WhyCommand(), WatchCommand(), UnwatchCommand(), WatchesCommand(), SummaryCommand(), AskCommand(),
         ]
         let listed = Set(handlers.map(\.definition.name) + ["help"])
         return CommandTable(

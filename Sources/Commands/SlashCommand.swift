@@ -1,3 +1,4 @@
+public import Analyst
 public import DiscordModels
 public import Foundation
 public import SlurmKit
@@ -25,13 +26,17 @@ public struct CommandContext: Sendable {
     public var defaultCluster: String
     /// Reads load and memory on a node for `/inspect`; nil when none is configured.
     public var nodeProbe: (any NodeProbe)?
+    /// Who answers `/ask` (the built-in analyst unless a model is configured).
+    public var analyst: any Analyst
 
     /// - Parameter options: the options to use instead of the interaction's (a Refresh button carries its own).
     public init(
         interaction: Interaction, database: Database?, now: Int64, timeZone: TimeZone, defaultCluster: String,
-        nodeProbe: (any NodeProbe)? = nil, options override: [String: OptionValue]? = nil
+        nodeProbe: (any NodeProbe)? = nil, analyst: any Analyst = BuiltInAnalyst(),
+        options override: [String: OptionValue]? = nil
     ) {
         self.nodeProbe = nodeProbe
+        self.analyst = analyst
         self.interaction = interaction
         self.database = database
         self.now = now

@@ -273,11 +273,3 @@ public final class FakeDiscord: Sendable {
         }
     }
 }
-
-extension HTTPHeaders {
-    static func + (lhs: HTTPHeaders, rhs: HTTPHeaders) -> HTTPHeaders {
-        var merged = lhs
-        for (name, value) in rhs { merged.add(name, value) }
-        return merged
-    }
-}

@@ -1,3 +1,4 @@
+public import Analyst
 public import Commands
 public import DiscordAPI
 import DiscordModels
@@ -23,12 +24,16 @@ public struct EndpointConfiguration: Sendable {
     /// Commands only members with one of these roles may use (`DISCORD_INSPECT_ROLES` for `/inspect`, which can
     /// run the probe on the cluster); a command not listed is open to all.
     public var commandRoles: [String: Set<String>]
+    /// Who answers `/ask` (`SLURMBOT_ANALYST`).
+    public var analyst: any Analyst
 
     public init(
         interactionsPath: String = "/interactions", verifier: SignatureVerifier, guildAllowList: Set<String> = [],
         deferAfter: Duration = .seconds(2), timeZone: TimeZone = .current, defaultCluster: String = "default",
-        nodeProbe: (any NodeProbe)? = nil, commandRoles: [String: Set<String>] = [:]
+        nodeProbe: (any NodeProbe)? = nil, commandRoles: [String: Set<String>] = [:],
+        analyst: any Analyst = BuiltInAnalyst()
     ) {
+        self.analyst = analyst
         self.nodeProbe = nodeProbe
         self.commandRoles = commandRoles
         self.interactionsPath = interactionsPath
@@ -177,7 +182,8 @@ public final class InteractionEndpoint: HTTPResponder {
     private func context(for interaction: Interaction, options: [String: OptionValue]? = nil) -> CommandContext {
         CommandContext(
             interaction: interaction, database: database, now: now(), timeZone: configuration.timeZone,
-            defaultCluster: configuration.defaultCluster, nodeProbe: configuration.nodeProbe, options: options)
+            defaultCluster: configuration.defaultCluster, nodeProbe: configuration.nodeProbe,
+            analyst: configuration.analyst, options: options)
     }
 
     /// A Refresh button: the same command with the options its id carries, updating the message in place.

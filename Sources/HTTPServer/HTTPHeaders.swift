@@ -75,3 +75,12 @@ extension StringProtocol {
     /// A-Z folded to a-z; HTTP tokens are ASCII, so no locale is involved.
     var asciiLowercased: String { String(decoding: utf8.map(\.asciiLowercased), as: UTF8.self) }
 }
+
+extension HTTPHeaders {
+    /// Both sets of fields, `lhs` first (the test servers add their own to scripted ones).
+    public static func + (lhs: HTTPHeaders, rhs: HTTPHeaders) -> HTTPHeaders {
+        var merged = lhs
+        for (name, value) in rhs { merged.add(name, value) }
+        return merged
+    }
+}

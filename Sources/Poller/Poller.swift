@@ -17,13 +17,17 @@ public struct Poller: Sendable {
     public let retentionDays: Int
     /// Where alerts go; nil queues them (so none is lost or repeated) without sending.
     public let alerts: AlertSettings?
+    /// Who writes the summaries, and where they are posted.
+    public let summaries: SummarySettings
     public let logger: Logger
 
     public init(
         runner: any CommandRunner, database: Database, cluster: String, timeout: Duration = .seconds(30),
-        retentionDays: Int = 90, alerts: AlertSettings? = nil, logger: Logger
+        retentionDays: Int = 90, alerts: AlertSettings? = nil, summaries: SummarySettings = SummarySettings(),
+        logger: Logger
     ) {
         self.alerts = alerts
+        self.summaries = summaries
         self.runner = runner
         self.database = database
         self.cluster = cluster
@@ -101,7 +105,9 @@ public struct Poller: Sendable {
                     "nodes_changed": "\(summary.nodesChanged)", "intervals_opened": "\(summary.intervalsOpened)",
                 ])
             for note in snapshot.notes { logger.notice("\(note)") }
+            // Job ends first; the summary (which may wait for a model) after, and its post then.
             if deliver { await deliverAlerts() }
+            if await summarize(now: now)?.posted == true, deliver { await deliverAlerts() }
             await checkpoint()
             return .stored(summary, nodes: snapshot.nodes.count, jobs: snapshot.jobs.count, notes: snapshot.notes)
         } catch let error as StoreError {

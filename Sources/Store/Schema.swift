@@ -207,6 +207,23 @@ enum Schema {
         """
         ALTER TABLE cluster_facts ADD COLUMN poll_id INTEGER NOT NULL DEFAULT 0;
         """,
+        // 6: the analyst's summaries, written by the poller when the free resources change, read by /summary;
+        // `basis` is what the summary described (for the next one's "since"), `change_key` when to write anew.
+        """
+        CREATE TABLE summaries (
+            id INTEGER PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            snapshot_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            fallback TEXT,
+            text TEXT NOT NULL,
+            change_key TEXT NOT NULL,
+            basis TEXT NOT NULL,
+            posted INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX summaries_by_time ON summaries(cluster, id);
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.

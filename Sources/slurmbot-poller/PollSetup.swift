@@ -55,7 +55,11 @@ struct PollSetup {
             runner: runner, database: database, cluster: cluster ?? settings.cluster,
             timeout: .seconds(timeout ?? settings.pollTimeout), retentionDays: settings.retentionDays,
             // A simulated cluster's jobs are nobody's: no alert of theirs may reach a real Discord.
-            alerts: clock == nil ? try settings.alerts() : nil, logger: logger)
+            alerts: clock == nil ? try settings.alerts() : nil,
+            summaries: SummarySettings(
+                analyst: try settings.analyst(logger: logger),
+                channel: clock == nil ? try settings.summaryChannel() : nil, every: try settings.summaryEvery()),
+            logger: logger)
         isSimulated = clock != nil
         self.clock = clock
         self.logger = logger

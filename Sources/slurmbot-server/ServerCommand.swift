@@ -28,7 +28,8 @@ struct ServerCommand: AsyncParsableCommand {
             Settings (flags win, then the environment, then .env): SLURMBOT_LISTEN, SLURMBOT_INTERACTIONS_PATH,
             DISCORD_PUBLIC_KEY, DISCORD_TIMESTAMP_WINDOW, DISCORD_GUILD_IDS, DISCORD_API_BASE, SLURMBOT_DB,
             SLURMBOT_CLUSTER, SLURMBOT_TIMEZONE, SLURMBOT_NODE_PROBE (with SLURM_SOURCE and the SLURM_SSH_* names it
-            runs through), SLURMBOT_NODE_PROBE_TIMEOUT, DISCORD_INSPECT_ROLES. SIGTERM or SIGINT: stop accepting, finish what is in flight, exit.
+            runs through), SLURMBOT_NODE_PROBE_TIMEOUT, DISCORD_INSPECT_ROLES, and the analyst's SLURMBOT_ANALYST,
+            GEMINI_*, OPENAI_*, SLURMBOT_AI_ANONYMIZE. SIGTERM or SIGINT: stop accepting, finish what is in flight, exit.
 
             Exit status: 0 stopped cleanly, 2 bad configuration, 3 cannot listen.
             """
@@ -67,7 +68,7 @@ struct ServerCommand: AsyncParsableCommand {
                 guildAllowList: try settings.guildIDs(),
                 timeZone: settings.timeZone, defaultCluster: settings.cluster,
                 nodeProbe: try settings.nodeProbe(logger: logger),
-                commandRoles: ["inspect": try settings.inspectRoles()])
+                commandRoles: ["inspect": try settings.inspectRoles()], analyst: try settings.analyst(logger: logger))
         } catch {
             FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
             throw ExitCode(2)
