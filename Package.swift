@@ -97,7 +97,8 @@ let package = Package(
         .target(
             name: "Demo",
             dependencies: [
-                "Endpoint", "Commands", "Poller", "SlurmbotSettings", "SimulatedRunner", "DiscordFake",
+                "Endpoint", "Commands", "Poller", "SlurmbotSettings", "SimulatedRunner", "DiscordFake", "Analyst",
+                "AnalystModels", "AnalystFake",
                 "DiscordModels", "DiscordAPI", "HTTPClient", "HTTPServer", "Store", "SlurmKit",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -167,6 +168,7 @@ let package = Package(
             name: "slurmbot",
             dependencies: [
                 "Poller", "SlurmbotSettings", "Commands", "Demo", "DiscordModels", "DiscordAPI", "Store", "Remote",
+                "Analyst", "AnalystModels", "AnalystFake",
                 "SimulatedRunner",
                 "KnownHosts", "SlurmKit", "Reports",
                 .product(name: "Logging", package: "swift-log"),
@@ -212,8 +214,8 @@ let package = Package(
                 "Poller", "Remote",
                 "SimulatedRunner", "Store",
                 "FixtureSupport",
-                "Charts", "Simulation", "SlurmKit", "WallTime", "ClusterFacts",
-                .product(name: "Logging", package: "swift-log"),
+                "Charts", "Simulation", "SlurmKit", "WallTime", "ClusterFacts", "Analyst", "AnalystModels",
+                "AnalystFake", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),

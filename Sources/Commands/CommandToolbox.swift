@@ -37,9 +37,13 @@ public struct CommandToolbox: Toolbox {
         var options: [String: OptionValue] = [:]
         if let cluster = context.string("cluster") { options["cluster"] = .string(cluster) }
         let arguments = call.arguments.object ?? [:]
+        let schema = AnalystTool.all.first { $0.name == call.name }?.parameters["properties"]
         for (argument, value) in arguments {
             guard let option = route.options[argument] else {
                 return ToolResult(text: "\(call.name) takes no argument \(argument).", ok: false)
+            }
+            if schema?[argument]?["type"]?.string == "integer", value != .null, value.int == nil {
+                return ToolResult(text: "\(call.name): \(argument) must be a whole number.", ok: false)
             }
             switch value {
             case .number(let number) where number == number.rounded() && abs(number) < 1e9:

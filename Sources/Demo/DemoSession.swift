@@ -1,3 +1,4 @@
+public import Analyst
 import Commands
 import DiscordAPI
 import DiscordFake
@@ -69,17 +70,28 @@ public struct DemoSession: Sendable {
         if let pending { commands.append("/why job:\(pending.job.displayID)") }
         if let running { commands.append("/watch job:\(running.job.displayID) warn:true") }
         commands.append("/watches")
+        commands += [
+            "/summary", #"/ask question:"is there a free GPU?""#,
+            #"/ask question:"where can I run 32 CPUs with 128G for 4 hours?""#,
+        ]
+        if let pending { commands.append(#"/ask question:"why is job \#(pending.job.displayID) waiting?""#) }
         return commands
     }
 
+    /// The question the demo asks a model (a loopback Gemini), after the built-in analyst's.
+    public static let modelQuestion = #"/ask question:"how busy is the cluster right now?""#
+
     /// Sends each command and collects the answers, calling `progress` after each.
-    public func run(_ commands: [String], progress: (DemoAnswer) throws -> Void) async throws -> [DemoAnswer] {
+    /// - Parameter analyst: who answers `/summary` and `/ask` (the built-in analyst unless given).
+    public func run(
+        _ commands: [String], analyst: any Analyst = BuiltInAnalyst(), progress: (DemoAnswer) throws -> Void
+    ) async throws -> [DemoAnswer] {
         let key = SigningKey()
         let discord = try FakeDiscord()
         let endpoint = InteractionEndpoint(
             configuration: EndpointConfiguration(
                 verifier: SignatureVerifier(publicKeyHex: key.publicKeyHex)!, timeZone: timeZone,
-                defaultCluster: cluster),
+                defaultCluster: cluster, analyst: analyst),
             database: database, discord: DiscordClient(baseURL: discord.baseURL), logger: logger)
         let server: HTTPServer
         do {
@@ -162,6 +174,14 @@ public struct DemoSession: Sendable {
         let message = (try? JSONSerialization.jsonObject(with: Data(messageJSON))) as? [String: Any]
         let embed = (message?["embeds"] as? [[String: Any]])?.first
         let text = embed?["title"] as? String ?? message?["content"] as? String ?? ""
-        return String(text.split(separator: "\n").first ?? "")
+        let title = String(text.split(separator: "\n").first ?? "")
+        // The analyst's answers are the words: show their first line and who wrote them.
+        guard title.hasPrefix("❓") || title.hasPrefix("Summary of"),
+            let description = embed?["description"] as? String
+        else { return title }
+        let lines = description.split(separator: "\n").map(String.init)
+        let first = lines.first { !$0.isEmpty && !$0.hasPrefix("**") && !$0.hasPrefix("```") } ?? ""
+        let byline = lines.last { $0.hasPrefix("-# Written by ") }.map { " (" + $0.dropFirst(3) + ")" } ?? ""
+        return String(first.replacingOccurrences(of: "**", with: "").prefix(110)) + byline
     }
 }

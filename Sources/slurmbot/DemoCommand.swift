@@ -1,3 +1,5 @@
+import AnalystFake
+import AnalystModels
 import ArgumentParser
 import Demo
 import DiscordModels
@@ -79,9 +81,20 @@ struct DemoCommand: AsyncParsableCommand {
             let padded = answer.command.padding(toLength: width, withPad: " ", startingAt: 0)
             print("  \(padded)  \(how) · \(answer.headline)" + files.map { " · \($0)" }.joined())
         }
-        let charts = answers.flatMap(\.files).count
+        // One question through a model: Gemini's API, served on loopback by the tests' stand-in, held to the facts.
+        let gemini = try FakeModelServer()
+        let model = ModelAnalyst(model: GeminiModel(base: gemini.baseURL, key: gemini.key), logger: logger)
+        let modelAnswers = try await session.run([DemoSession.modelQuestion], analyst: model) { answer in
+            written += 1
+            _ = try DemoOutput.write(answer, number: written, to: out)
+            print("  \(answer.command)  through a loopback Gemini · \(answer.headline)")
+        }
+        await gemini.shutdown()
+        let charts = (answers + modelAnswers).flatMap(\.files).count
         print("")
-        print("\(answers.count) answers and \(charts) charts in \(out)/: the JSON Discord receives, and the PNGs.")
+        print(
+            "\(answers.count + modelAnswers.count) answers and \(charts) charts in \(out)/: the JSON Discord receives, and the PNGs."
+        )
         // The look ahead runs on a copy: the database the next commands read stays at the present, not hours in
         // the future.
         let aheadPath = (NSTemporaryDirectory() as NSString).appendingPathComponent(

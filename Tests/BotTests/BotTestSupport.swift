@@ -1,3 +1,4 @@
+import Analyst
 import DiscordAPI
 import DiscordModels
 import FixtureSupport
@@ -65,12 +66,13 @@ extension HTTPResponse {
 func endpoint(
     signer: Signer, database: Database?, discordBase: String = "http://127.0.0.1:9/api/v10",
     commands: CommandTable = .standard, guilds: Set<String> = [], deferAfter: Duration = .seconds(30),
-    commandRoles: [String: Set<String>] = [:]
+    commandRoles: [String: Set<String>] = [:], analyst: any Analyst = BuiltInAnalyst()
 ) -> InteractionEndpoint {
     InteractionEndpoint(
         configuration: EndpointConfiguration(
             verifier: signer.verifier, guildAllowList: guilds, deferAfter: deferAfter,
-            timeZone: TimeZone(identifier: "UTC")!, defaultCluster: "lab", commandRoles: commandRoles),
+            timeZone: TimeZone(identifier: "UTC")!, defaultCluster: "lab", commandRoles: commandRoles,
+            analyst: analyst),
         commands: commands, database: database, discord: DiscordClient(baseURL: discordBase),
         logger: Logger(label: "test"), now: { Signer.now })
 }

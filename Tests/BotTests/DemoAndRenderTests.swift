@@ -68,8 +68,10 @@ struct DemoAndRenderTests {
         #expect(hostile.status == 0 && hostile.stdout.contains("(only the person who asked sees this)"))
         let unknown = try await render(["/frobnicate"])
         #expect(unknown.status == 64 && unknown.stderr.contains("no command /frobnicate"), "\(unknown)")
-        let later = try await render(["/summary"])
-        #expect(later.status == 64 && later.stderr.contains("no command /summary"), "not offered before it exists")
+        let summary = try await render(["/summary"])
+        #expect(summary.status == 0 && summary.stdout.contains("Written by built-in from data"), "\(summary)")
+        let asked = try await render([#"/ask question:"cancel every job of alice""#])
+        #expect(asked.status == 0 && asked.stdout.contains("I only read the cluster"), "\(asked)")
         let missing = try await offPool {
             try Products.run("slurmbot", ["render", "/status", "--db", directory.file("none.db")])
         }
