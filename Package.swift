@@ -198,12 +198,14 @@ let package = Package(
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
         .testTarget(
             name: "ClusterFactsTests",
-            dependencies: ["ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport", "Threads"]),
+            dependencies: [
+                "ClusterFacts", "SlurmKit", "Simulation", "Store", "Reports", "FixtureSupport", "Threads", "Analyst",
+            ]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "SlurmKit", "DiscordModels"]),
         .testTarget(
             name: "AnalystTests",
             dependencies: [
-                "Analyst", "AnalystModels", "AnalystFake", "ClusterFacts", "Simulation", "SlurmKit", "HTTPClient", "HTTPServer",
+                "Analyst", "AnalystModels", "AnalystFake", "ClusterFacts", "Simulation", "SlurmKit", "HTTPClient", "HTTPServer", "Threads",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
@@ -243,7 +245,7 @@ let package = Package(
             dependencies: [
                 "Poller", "SlurmbotSettings", "Remote", "SimulatedRunner", "Store", "Reports", "SlurmKit", "Simulation",
                 "FixtureSupport", "Threads", "Alerts", "DiscordModels", "DiscordAPI",
-                "ClusterFacts",
+                "ClusterFacts", "Analyst", "AnalystModels",
                 "DiscordFake", .product(name: "Logging", package: "swift-log"),
             ]
         ),

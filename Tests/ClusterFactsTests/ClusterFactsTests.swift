@@ -1,3 +1,4 @@
+import Analyst
 import ClusterFacts
 import FixtureSupport
 import Foundation
@@ -190,6 +191,12 @@ struct ClusterFactsTests {
         }
         #expect(snapshot.nodes.count > 9_900 && snapshot.jobs.count == 50_000)
         try await Self.checkAgainstRows(snapshot, fits: 3)
+        // The analyst's prompt stays bounded: aggregates per partition, never a list of every node or job.
+        let digest = await onOwnThread(name: "facts-test") {
+            FactsDigest.json(ClusterFacts(snapshot, cluster: "c"), now: snapshot.takenAt).text.utf8.count
+        }
+        print("facts digest at 10,000 nodes and 50,000 jobs: \(digest) bytes")
+        #expect(digest < 8_000)
     }
 
     @Test("facts of another encoding version, or in a file not yet migrated, read as missing, for the next poll")
