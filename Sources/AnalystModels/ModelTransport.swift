@@ -26,9 +26,11 @@ public struct ModelTransport: Sendable {
         async throws(ModelError) -> JSONValue
     {
         var wait = backoff
+        // What the last attempt got, so running out of time while retrying says why it retried.
+        var last: ModelError?
         while true {
             let left = deadline - .now
-            guard left > .milliseconds(50) else { throw .timedOut }
+            guard left > .milliseconds(50) else { throw last ?? .timedOut }
             let request = HTTPClientRequest(
                 method: "POST", url: url, headers: headers + [("Content-Type", "application/json")],
                 body: Array(body.text.utf8), timeout: left)
@@ -36,7 +38,7 @@ public struct ModelTransport: Sendable {
             do {
                 response = try await client.execute(request)
             } catch {
-                throw ContinuousClock.now >= deadline - .milliseconds(50) ? .timedOut : .transport(error.description)
+                throw ContinuousClock.now >= deadline - .milliseconds(50) ? (last ?? .timedOut) : .transport(error.description)
             }
             let json = JSONValue.parse(String(decoding: response.body, as: UTF8.self))
             if response.status == 200 {
@@ -50,6 +52,7 @@ public struct ModelTransport: Sendable {
             }
             let pause = min(asked ?? wait, .seconds(10))
             guard ContinuousClock.now + pause < deadline else { throw .http(response.status, message) }
+            last = .http(response.status, message)
             try? await Task.sleep(for: pause)
             wait *= 2
         }

