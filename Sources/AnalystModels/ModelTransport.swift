@@ -38,7 +38,8 @@ public struct ModelTransport: Sendable {
             do {
                 response = try await client.execute(request)
             } catch {
-                throw ContinuousClock.now >= deadline - .milliseconds(50) ? (last ?? .timedOut) : .transport(error.description)
+                throw ContinuousClock.now >= deadline - .milliseconds(50)
+                    ? (last ?? .timedOut) : .transport(error.description)
             }
             let json = JSONValue.parse(String(decoding: response.body, as: UTF8.self))
             if response.status == 200 {
