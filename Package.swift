@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         systemLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
@@ -114,6 +115,14 @@ let package = Package(
         // Gemini's and the OpenAI chat API on loopback, as documented: the tests' stand-ins and the demo's.
         .target(
             name: "AnalystFake", dependencies: ["HTTPServer", "Analyst", .product(name: "Logging", package: "swift-log")]),
+        // The MCP server: agents read the cluster's facts and the store through tools, resources and a prompt, over
+        // stdio (`slurmbot mcp`) or Streamable HTTP at `/mcp` on the endpoint; arguments checked before any read.
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "Commands", "Store", "ClusterFacts", "SlurmKit", "Reports", "Alerts", "WallTime", "HTTPServer",
+                .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+            ]),
         // SQLite history of the cluster.
         .target(name: "Store", dependencies: ["CSQLite", "ClusterFacts", "SlurmKit", "Threads"]),
         // Where the poll command runs: the head node over SSH (libssh2, through a bastion), this machine, fixture
@@ -158,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "slurmbot-server",
             dependencies: [
-                "Endpoint", "SlurmbotSettings", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
+                "Endpoint", "MCPServer", "SlurmbotSettings", "DiscordModels", "DiscordAPI", "HTTPServer", "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -168,9 +177,9 @@ let package = Package(
             name: "slurmbot",
             dependencies: [
                 "Poller", "SlurmbotSettings", "Commands", "Demo", "DiscordModels", "DiscordAPI", "Store", "Remote",
-                "Analyst", "AnalystModels", "AnalystFake",
+                "Analyst", "AnalystModels", "AnalystFake", "MCPServer",
                 "SimulatedRunner",
-                "KnownHosts", "SlurmKit", "Reports",
+                "KnownHosts", "SlurmKit", "Reports", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -217,7 +226,8 @@ let package = Package(
                 "SimulatedRunner", "Store",
                 "FixtureSupport",
                 "Charts", "Simulation", "SlurmKit", "WallTime", "ClusterFacts", "Analyst", "AnalystModels",
-                "AnalystFake", .product(name: "Logging", package: "swift-log"),
+                "AnalystFake", "MCPServer", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "FixtureSupport"]),

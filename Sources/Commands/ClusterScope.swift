@@ -1,22 +1,22 @@
-import ClusterFacts
+package import ClusterFacts
 import DiscordModels
 import Foundation
 import Reports
-import SlurmKit
-import Store
+package import SlurmKit
+package import Store
 import WallTime
 
 /// The cluster a command is about, and how fresh the data on it is: every reply says so.
-struct ClusterScope {
-    let cluster: String
+package struct ClusterScope {
+    package let cluster: String
     /// The data's age and the poller's trouble, as every front end tells them.
-    let health: PollHealth
+    package let health: PollHealth
 
     /// The newest good snapshot's time; nil when no poll has succeeded yet.
-    var snapshotAt: Int64? { health.snapshotAt }
+    package var snapshotAt: Int64? { health.snapshotAt }
 
     /// The cluster asked for, else the only one, else the configured default; or the message to show instead.
-    static func resolve(_ connection: Connection, requested: String?, defaultCluster: String) throws -> Result<
+    package static func resolve(_ connection: Connection, requested: String?, defaultCluster: String) throws -> Result<
         ClusterScope, Refusal
     > {
         let clusters = try connection.clusters()
@@ -92,7 +92,7 @@ struct ClusterScope {
     }
 
     /// What every command but /status says before the first good poll: nothing to answer from, and why.
-    func noDataYet() -> String {
+    package func noDataYet() -> String {
         var text = "No data on cluster \(cluster) yet: no poll has succeeded."
         if let poll = health.lastAttempt, !poll.ok {
             text +=
@@ -115,11 +115,11 @@ struct ClusterScope {
 }
 
 /// Why a command cannot answer: the message for the user.
-struct Refusal: Error {
-    var message: String
-    var suggest: [String] = []
+package struct Refusal: Error {
+    package var message: String
+    package var suggest: [String] = []
 
-    init(_ message: String, suggest: [String] = []) {
+    package init(_ message: String, suggest: [String] = []) {
         self.message = message
         self.suggest = suggest
     }
@@ -204,7 +204,7 @@ extension Embed {
 
 extension ClusterScope {
     /// The cluster's partitions in Slurm's order; a `partition` it does not have is refused.
-    func partitions(_ connection: Connection, checking partition: String?) throws -> [Partition] {
+    package func partitions(_ connection: Connection, checking partition: String?) throws -> [Partition] {
         let partitions = try connection.currentPartitions(cluster: cluster)
         if let partition, !partitions.contains(where: { $0.name == partition }) {
             throw Refusal("No partition \(partition) in cluster \(cluster).")
@@ -215,7 +215,7 @@ extension ClusterScope {
 
 extension ClusterScope {
     /// The facts of the cluster's newest snapshot; a `partition` it does not have is refused.
-    func facts(_ connection: Connection, checking partition: String?) throws -> ClusterFacts {
+    package func facts(_ connection: Connection, checking partition: String?) throws -> ClusterFacts {
         guard let facts = try connection.latestFacts(cluster: cluster) else {
             throw Refusal(
                 "The cluster facts of \(cluster) are not written yet: this version of slurmbot computes them at the "

@@ -26,7 +26,7 @@ public enum Suggestions {
 
     /// Names close to one that does not exist: the same one written with other leading zeros (n1 for n001) first,
     /// then those that start with or contain it.
-    static func similar(_ names: [String], to typed: String, limit: Int = 8) -> [String] {
+    package static func similar(_ names: [String], to typed: String, limit: Int = 8) -> [String] {
         let shape = withoutLeadingZeros(typed.lowercased())
         let same = names.filter { withoutLeadingZeros($0.lowercased()) == shape }.naturallySorted()
         let near = rank(names, typed: typed).filter { !same.contains($0) }

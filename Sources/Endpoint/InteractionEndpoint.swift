@@ -59,12 +59,17 @@ public final class InteractionEndpoint: HTTPResponder {
     private let deferred = DeferredReplies()
     private let logger: Logger
     private let now: @Sendable () -> Int64
+    /// MCP's Streamable HTTP at `/mcp`, when the site turned it on (`SLURMBOT_MCP_TOKEN`).
+    private let mcp: (any HTTPResponder)?
 
+    /// - Parameter mcp: what answers `/mcp`; nil answers it 404, as any unknown path.
     public init(
         configuration: EndpointConfiguration, commands: CommandTable = .standard, database: Database?,
         discord: DiscordClient, metrics: EndpointMetrics = EndpointMetrics(), logger: Logger,
+        mcp: (any HTTPResponder)? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
+        self.mcp = mcp
         self.configuration = configuration
         self.commands = commands
         self.database = database
@@ -112,6 +117,8 @@ public final class InteractionEndpoint: HTTPResponder {
                     status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                     body: Array(metrics.render().utf8))
             )
+        case "/mcp" where mcp != nil:
+            return ("mcp", await mcp!.respond(to: request))
         default:
             return ("other", .text(.notFound, "not found"))
         }

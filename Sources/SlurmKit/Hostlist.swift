@@ -175,3 +175,21 @@ public enum Hostlist {
         (0..<exponent).reduce(1) { value, _ in value * 10 }
     }
 }
+
+extension Hostlist {
+    /// The name without its trailing digits (`gpu017` → `gpu`): a host list naming the node contains it.
+    public static func prefix(of node: String) -> String {
+        let trimmed = node.reversed().drop { $0.isNumber }
+        return trimmed.isEmpty ? node : String(trimmed.reversed())
+    }
+}
+
+extension Job {
+    /// Whether the job's node list names this node (expanded only when the name could be in it).
+    public func runs(on node: String) -> Bool {
+        guard let list = nodeList, !list.isEmpty else { return false }
+        if list == node { return true }
+        guard list.contains(Hostlist.prefix(of: node)) else { return false }
+        return (try? Hostlist.expand(list))?.contains(node) ?? false
+    }
+}

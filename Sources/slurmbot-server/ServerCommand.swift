@@ -1,13 +1,14 @@
 import ArgumentParser
-import Endpoint
-import DiscordModels
+import CoreMetrics
 import DiscordAPI
+import DiscordModels
 import Dispatch
+import Endpoint
 import Foundation
 import HTTPServer
 import Logging
+import MCPServer
 import SlurmbotSettings
-import CoreMetrics
 import Store
 
 #if canImport(Glibc)
@@ -51,6 +52,7 @@ struct ServerCommand: AsyncParsableCommand {
         let settings = try await Settings.load()
         let endpointConfiguration: EndpointConfiguration
         let address: (host: String, port: Int)
+        let mcpAccess: (token: String, origins: Set<String>)?
         do {
             let key = try settings.discordPublicKey()
             guard let verifier = SignatureVerifier(publicKeyHex: key, window: try settings.timestampWindow()) else {
@@ -69,6 +71,7 @@ struct ServerCommand: AsyncParsableCommand {
                 timeZone: settings.timeZone, defaultCluster: settings.cluster,
                 nodeProbe: try settings.nodeProbe(logger: logger),
                 commandRoles: ["inspect": try settings.inspectRoles()], analyst: try settings.analyst(logger: logger))
+            mcpAccess = try settings.mcpToken().map { ($0, try settings.mcpOrigins()) }
         } catch {
             FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
             throw ExitCode(2)
@@ -90,9 +93,18 @@ struct ServerCommand: AsyncParsableCommand {
         // One registry for `/metrics`, process-wide, so every subsystem records into what the endpoint renders.
         let metrics = EndpointMetrics()
         MetricsSystem.bootstrap(metrics.factory)
+        var mcp: MCPHTTPRoute?
+        if let mcpAccess, let database {
+            let tools = ClusterTools(
+                database: database, defaultCluster: settings.cluster, timeZone: settings.timeZone, logger: logger)
+            mcp = MCPHTTPRoute(tools: tools, token: mcpAccess.token, origins: mcpAccess.origins, logger: logger)
+            logger.info("MCP over Streamable HTTP at /mcp, for bearers of SLURMBOT_MCP_TOKEN")
+        } else if mcpAccess != nil {
+            logger.warning("SLURMBOT_MCP_TOKEN is set but there is no database: /mcp stays off")
+        }
         let endpoint = InteractionEndpoint(
             configuration: endpointConfiguration, database: database,
-            discord: DiscordClient(baseURL: settings.discordAPIBase), metrics: metrics, logger: logger)
+            discord: DiscordClient(baseURL: settings.discordAPIBase), metrics: metrics, logger: logger, mcp: mcp)
         let server: HTTPServer
         do {
             server = try HTTPServer(

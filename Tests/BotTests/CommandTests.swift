@@ -280,8 +280,8 @@ struct CommandTests {
         #expect(
             try await run("inspect", [("node", "n1 && reboot")], on: database).text.contains("not one Slurm would use"))
         #expect(
-            InspectCommand.prefix("gpu017") == "gpu" && InspectCommand.prefix("c-a3") == "c-a"
-                && InspectCommand.prefix("42") == "42")
+            Hostlist.prefix(of: "gpu017") == "gpu" && Hostlist.prefix(of: "c-a3") == "c-a"
+                && Hostlist.prefix(of: "42") == "42")
     }
 
     @Test("/canrun: nodes free now, the first fit later, scattered resources, time limits, bad sizes")

@@ -2,7 +2,7 @@ import Charts
 import DiscordModels
 import Foundation
 import SlurmKit
-import Store
+package import Store
 import WallTime
 
 /// `/history [hours] [partition] [metric] [cluster]`: capacity against use over time, as a stacked area PNG.
@@ -106,15 +106,8 @@ struct HistoryCommand: SlashCommand {
 
     /// What is used of what there is, per bucket, for `metric`.
     static func use(_ buckets: [HistoryBucket], metric: String) -> (used: [Double], total: [Double]) {
-        switch metric {
-        case "cpus": (buckets.map(\.cpusAllocated), buckets.map(\.cpusTotal))
-        case "gpus": (buckets.map(\.gpusUsed), buckets.map(\.gpusTotal))
-        default:
-            (
-                buckets.map { ($0.nodesByCategory[.allocated] ?? 0) + ($0.nodesByCategory[.mixed] ?? 0) },
-                buckets.map(\.nodesTotal)
-            )
-        }
+        let use = buckets.map { $0.use(metric) }
+        return (use.map(\.used), use.map(\.total))
     }
 
     /// The window in one line, for the message above the chart: "**Busiest <t:…:t>–<t:…:t>**, up to 98 % in use;
@@ -154,5 +147,17 @@ struct HistoryCommand: SlashCommand {
         let average = used.reduce(0, +) / max(1, total.reduce(0, +))
         let noun = metric == "nodes" ? "nodes busy" : metric == "cpus" ? "CPUs allocated" : "GPUs in use"
         return String(format: "On average %.0f %% of %@.", average * 100, noun)
+    }
+}
+
+extension HistoryBucket {
+    /// How much of `metric` (nodes, cpus, gpus) was in use in the bucket and how much there was: what `/history`
+    /// charts, and the MCP tool's series.
+    package func use(_ metric: String) -> (used: Double, total: Double) {
+        switch metric {
+        case "cpus": (cpusAllocated, cpusTotal)
+        case "gpus": (gpusUsed, gpusTotal)
+        default: ((nodesByCategory[.allocated] ?? 0) + (nodesByCategory[.mixed] ?? 0), nodesTotal)
+        }
     }
 }

@@ -35,7 +35,7 @@ struct InspectCommand: SlashCommand {
                 let running = try connection.jobs(
                     cluster: scope.cluster, filter: JobFilter(states: [.running, .suspended], limit: 10_000_000)
                 )
-                .map(\.job).filter { Self.runs($0, on: name) }
+                .map(\.job).filter { $0.runs(on: name) }
                 // Slurm's own LastBusyTime when it prints one (it knows from before our first poll), else the history.
                 let idleSince =
                     node.state.category == .idle
@@ -62,14 +62,6 @@ struct InspectCommand: SlashCommand {
         var jobs: [Job]
         var idleSince: Int64?
         var scope: ClusterScope
-    }
-
-    /// Whether a job's node list names this node (expanded only when the name could be in it).
-    static func runs(_ job: Job, on node: String) -> Bool {
-        guard let list = job.nodeList, !list.isEmpty else { return false }
-        if list == node { return true }
-        guard list.contains(Self.prefix(node)) else { return false }
-        return (try? Hostlist.expand(list))?.contains(node) ?? false
     }
 
     /// - Parameter live: what the node's live probe said, or nil when there is none for this cluster.
@@ -148,12 +140,6 @@ struct InspectCommand: SlashCommand {
             "Live figures unavailable: \(error.description). Load and memory as Slurm reported them at the last poll."
         case nil: "Load and memory as Slurm reported them at the last poll."
         }
-    }
-
-    /// The name without its trailing digits (`gpu017` → `gpu`): a host list naming the node contains it.
-    static func prefix(_ node: String) -> String {
-        let trimmed = node.reversed().drop { $0.isNumber }
-        return trimmed.isEmpty ? node : String(trimmed.reversed())
     }
 
     /// "0.5 GB", "62 GB", "187 GB", "1.5 TB", "5 TB": memory as Slurm's users think of it.
