@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "MCPServer",
             dependencies: [
-                "Commands", "Store", "ClusterFacts", "SlurmKit", "Reports", "Alerts", "WallTime", "HTTPServer",
+                "Commands", "Store", "ClusterFacts", "SlurmKit", "Reports", "Alerts", "WallTime", "HTTPServer", "Remote",
                 .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
             ]),
         // SQLite history of the cluster.

@@ -4,11 +4,14 @@
   mcp-client.py ask   --stdio "slurmbot mcp --db data/demo.db"      two questions, answered as an agent sees them
   mcp-client.py check --http URL --token-file FILE                   every tool, resource and prompt, and hostile
                                                                      arguments; prints one JSON report (the tests)
+  mcp-client.py submit --stdio "slurmbot mcp --db FILE"              plan_job and submit_job of a short job, and
+                                                                     hostile submissions; prints one JSON report
 """
 
 import argparse
 import asyncio
 import json
+import os
 import shlex
 import sys
 from contextlib import asynccontextmanager
@@ -23,7 +26,8 @@ from mcp.shared.exceptions import McpError
 async def session(args):
     if args.stdio:
         words = shlex.split(args.stdio)
-        params = StdioServerParameters(command=words[0], args=words[1:])
+        # The server gets this environment whole (its settings: SLURMBOT_ENV_FILE, SLURMBOT_MCP_ALLOW_SUBMIT…).
+        params = StdioServerParameters(command=words[0], args=words[1:], env=dict(os.environ))
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as s:
                 yield s
@@ -142,16 +146,48 @@ async def check(args):
     print(json.dumps(report))
 
 
+async def submit(args):
+    """plan_job then submit_job of a two-minute job; then submissions that must be refused."""
+    report = {"hostile": {}}
+    async with session(args) as s:
+        await s.initialize()
+        report["tools"] = sorted(t.name for t in (await s.list_tools()).tools)
+
+        async def call(name, arguments):
+            result = await s.call_tool(name, arguments)
+            return {"error": bool(result.isError), "text": text_of(result), "structured": result.structuredContent}
+
+        job = {"script": "#!/bin/sh\necho started by an agent\nsleep 120\n", "time": "5:00", "cpus": 1,
+               "mem": "100M", "job_name": "slurmbot-mcp-test"}
+        report["plan"] = await call("plan_job", job)
+        report["submit"] = await call("submit_job", job)
+        hostile = {
+            "sbatch_line": dict(job, script="#!/bin/sh\n#SBATCH --uid=0\nid\n"),
+            "sbatch_line_spaced": dict(job, script="#!/bin/sh\n  #  SBATCH --exclusive\nid\n"),
+            "no_interpreter": dict(job, script="rm -rf /\n"),
+            "name_injection": dict(job, job_name="x; reboot"),
+            "partition_injection": dict(job, partition="debug$(id)"),
+            "array_injection": dict(job, array="1-3;id"),
+            "time_words": dict(job, time="forever"),
+            "huge_script": dict(job, script="#!/bin/sh\n" + "#" * 70_000),
+            "other_cluster": dict(job, cluster="elsewhere"),
+            "unknown_option": dict(job, uid=0),
+        }
+        for label, arguments in hostile.items():
+            report["hostile"][label] = await call("submit_job", arguments)
+    print(json.dumps(report))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["ask", "check"])
+    parser.add_argument("mode", choices=["ask", "check", "submit"])
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--stdio", help="the command that starts the server, such as 'slurmbot mcp --db FILE'")
     where.add_argument("--http", help="the /mcp URL")
     parser.add_argument("--token-file", help="a file holding the bearer token (never on the command line)")
     args = parser.parse_args()
     try:
-        asyncio.run(ask(args) if args.mode == "ask" else check(args))
+        asyncio.run({"ask": ask, "check": check, "submit": submit}[args.mode](args))
     except Exception as error:  # one line for a person; the report's absence tells the tests
         print(f"mcp-client: {type(error).__name__}: {error}", file=sys.stderr)
         sys.exit(1)

@@ -15,7 +15,7 @@ extension ClusterTools {
 
     /// One status resource per cluster (a cluster's nodes are many: they are reached through the template).
     func resources() async throws -> [Resource] {
-        let clusters = try await reader.database.read { try $0.clusters() }
+        let clusters = try await context.database.read { try $0.clusters() }
         return clusters.map {
             Resource(
                 name: "\($0)-status", uri: "slurm://\($0)/status", title: "Cluster \($0) now",

@@ -6,8 +6,19 @@ extension ClusterTools {
         slurmbot reads a Slurm cluster's latest snapshot (taken by its poller every few minutes) and its history. \
         Every answer says which cluster, when the data was taken and how old it is; never present a number as \
         newer than that. Start with cluster_status; find_resources answers "where and when can this job run". \
-        Every tool only reads.
+        The read tools only read; plan_job and submit_job, where listed, hand a job to Slurm.
         """
+
+    /// An MCP server with the tools, resources and prompt, started on `transport`; the client's name is kept for
+    /// the log of submissions.
+    public func serve(_ transport: any Transport) async throws -> Server {
+        let server = await server()
+        let clientName = self.clientName
+        try await server.start(transport: transport) { client, _ in
+            clientName.set(String((client.title ?? client.name).prefix(100)) + " " + String(client.version.prefix(20)))
+        }
+        return server
+    }
 
     /// An MCP server with the tools, resources and prompt registered, ready for a transport.
     public func server() async -> Server {

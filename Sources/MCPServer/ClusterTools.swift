@@ -5,29 +5,38 @@ public import Foundation
 public import Logging
 public import MCP
 public import Store
+import Synchronization
 
 /// The tools, resources and prompt, over one database: what `slurmbot mcp` (stdio) and the endpoint's `/mcp`
 /// (Streamable HTTP) both serve, so an agent gets the same answers on either.
 public struct ClusterTools: Sendable {
-    let reader: ToolReader
+    let context: ToolContext
     let timeZone: TimeZone
+    /// The name the stdio client gave when it initialized (HTTP requests carry a User-Agent instead).
+    let clientName = ClientName()
 
+    /// - Parameter submitter: the path `plan_job` and `submit_job` take; nil (the default) leaves them off.
     public init(
         database: Database, defaultCluster: String, timeZone: TimeZone, logger: Logger,
+        submitter: JobSubmitter? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
-        reader = ToolReader(database: database, defaultCluster: defaultCluster, now: now, logger: logger)
+        context = ToolContext(
+            database: database, defaultCluster: defaultCluster, now: now, logger: logger, submitter: submitter)
         self.timeZone = timeZone
     }
 
-    public var tools: [Tool] { ToolCatalog.all.map(\.definition) }
+    /// What `tools/list` shows: the read tools, and the two that act when submission is on.
+    public var tools: [Tool] {
+        ToolCatalog.all.filter { !$0.writes || context.submitter != nil }.map(\.definition)
+    }
 
     /// A tool's answer: the words first (the slash command's, or the summary), then the same data as JSON, which
     /// is also the structured result. Refusals are tool errors an agent reads and corrects; an unknown tool is a
     /// protocol error that lists the close names.
     public func call(_ name: String, arguments: [String: Value]?) async throws -> CallTool.Result {
         guard let tool = ToolCatalog.named(name) else {
-            let names = ToolCatalog.all.map(\.name)
+            let names = tools.map(\.name)
             let close = Suggestions.similar(names, to: String(name.prefix(64)))
             throw MCPError.invalidParams(
                 "Unknown tool \(String(name.prefix(64)))."
@@ -36,9 +45,14 @@ public struct ClusterTools: Sendable {
         }
         let answer: ToolAnswer
         let input: ToolInput
-        do {
+        var context = self.context
+        context.client =
+            Server.currentHandlerContext?.httpContext?.header("User-Agent").map { "HTTP " + $0.prefix(100) }
+            ?? clientName.value
+        do throws(ToolFailure) {
+            guard !tool.writes || context.submitter != nil else { throw ToolFailure(message: SubmitTools.off) }
             input = try ToolInput(arguments, for: tool)
-            answer = try await tool.answer(input, reader)
+            answer = try await tool.answer(input, context)
         } catch {
             return CallTool.Result(content: [.plain(error.message)], isError: true)
         }
@@ -66,7 +80,7 @@ public struct ClusterTools: Sendable {
             }
         }
         let context = CommandContext(
-            interaction: Self.interaction, database: reader.database, now: reader.now(), timeZone: timeZone,
+            interaction: Self.interaction, database: context.database, now: context.now(), timeZone: timeZone,
             defaultCluster: scope.cluster, options: ["cluster": .string(scope.cluster)])
         let result = await CommandToolbox(context).call(ToolCall(name: name, arguments: .object(arguments)))
         return result.ok ? result.text : nil
@@ -99,4 +113,13 @@ public struct ClusterTools: Sendable {
 extension Tool.Content {
     /// Text without annotations.
     static func plain(_ text: String) -> Tool.Content { .text(text: text, annotations: nil, _meta: nil) }
+}
+
+/// A name set once, read from any task.
+final class ClientName: Sendable {
+    private let name = Mutex("unknown client")
+
+    var value: String { name.withLock { $0 } }
+
+    func set(_ value: String) { name.withLock { $0 = value } }
 }

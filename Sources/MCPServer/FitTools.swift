@@ -20,7 +20,7 @@ enum FitTools {
             ToolParameter("time", .duration, "Time limit, such as 4:00:00, 2-00:00:00 or 90 (minutes)."),
             StatusTools.partition, StatusTools.cluster,
         ], words: "find_resources"
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         var request = ResourceFit.Request()
         request.cpus = input.integer("cpus") ?? 1
         request.memoryMB = input.integer("mem") ?? 0
@@ -32,7 +32,7 @@ enum FitTools {
         }
         let partition = input.text("partition")
         let asked = request
-        let (answer, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (answer, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             ResourceFit.answer(asked, facts: try scope.facts(connection, checking: partition), in: partition)
         }
         let fields: [String: Value] = [
@@ -84,12 +84,12 @@ enum FitTools {
             ToolParameter("hours", .integer(1...720), "How far back (default 24)."), StatusTools.partition,
             StatusTools.cluster,
         ], words: "usage_history"
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let metric = input.text("metric") ?? "nodes"
         let hours = input.integer("hours") ?? 24
         let partition = input.text("partition")
         let bucket = max(300, (Int64(hours) * 3600 / 48 + 299) / 300 * 300)
-        let (buckets, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (buckets, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             _ = try scope.partitions(connection, checking: partition)
             let to = (scope.snapshotAt ?? 0) + 60
             return try connection.history(

@@ -20,13 +20,13 @@ enum JobTools {
                 "state", .choice(["running", "pending", "suspended", "completing"]), "Only jobs in this state."),
             ToolParameter("limit", .integer(1...1_000), "At most this many jobs (default 100)."), StatusTools.cluster,
         ]
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let limit = input.integer("limit") ?? 100
         let state = input.text("state").map { JobState(rawValue: $0.uppercased()) }
         let filter = JobFilter(
             user: input.text("user"), partition: input.text("partition"), states: state.map { [$0] },
             limit: limit + 1)
-        let (records, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (records, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             if let partition = filter.partition { _ = try scope.facts(connection, checking: partition) }
             let records = try connection.jobs(cluster: scope.cluster, filter: filter)
             if let user = filter.user, records.isEmpty, try !connection.hasSeenUser(cluster: scope.cluster, user: user)
@@ -57,9 +57,9 @@ enum JobTools {
             "One job, in the queue or ended (from the history and Slurm's accounting): resources, times, state, and "
             + "for an ended job its exit code, peak memory and a verdict on why it ended as it did.",
         parameters: [jobID, StatusTools.cluster], required: ["job_id"]
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let id = input.text("job_id") ?? ""
-        let (record, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (record, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             guard let record = try connection.job(cluster: scope.cluster, id: id) else {
                 throw ToolFailure(message: "No job \(id) in the queue or the history of cluster \(scope.cluster).")
             }
@@ -87,9 +87,9 @@ enum JobTools {
             "Why a waiting job has not started: Slurm's reason in plain words, how many jobs are ahead of it in each of "
             + "its partitions, and Slurm's start estimate when it has one. The same as /why.",
         parameters: [jobID, StatusTools.cluster], required: ["job_id"], words: "explain_job"
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let id = input.text("job_id") ?? ""
-        let ((record, ahead), scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let ((record, ahead), scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             guard let record = try connection.job(cluster: scope.cluster, id: id) else {
                 throw ToolFailure(message: "No job \(id) in the queue or the history of cluster \(scope.cluster).")
             }
@@ -126,13 +126,13 @@ enum JobTools {
             user, StatusTools.partition,
             ToolParameter("limit", .integer(1...500), "At most this many jobs (default 50)."), StatusTools.cluster,
         ]
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let hours = input.integer("hours") ?? 24
         let limit = input.integer("limit") ?? 50
         let filter = JobFilter(
             user: input.text("user"), partition: input.text("partition"), listedOnly: false, limit: 10_000_000)
         let outcome = input.text("outcome") ?? "all"
-        let (ended, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (ended, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             let since = (scope.snapshotAt ?? 0) - Int64(hours) * 3600
             return try connection.jobs(cluster: scope.cluster, filter: filter)
                 .filter { ($0.goneAt ?? .min) >= since }

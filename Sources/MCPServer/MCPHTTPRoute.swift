@@ -66,13 +66,13 @@ public struct MCPHTTPRoute: HTTPResponder {
 
     /// One request through a server of its own, as the SDK's stateless transport expects.
     static func answer(_ request: WireRequest, tools: ClusterTools) async -> WireResponse {
-        let server = await tools.server()
         let transport = StatelessHTTPServerTransport(
             validationPipeline: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .jsonOnly), ContentTypeValidator(), ProtocolVersionValidator(),
             ]))
+        let server: Server
         do {
-            try await server.start(transport: transport)
+            server = try await tools.serve(transport)
         } catch {
             return .text(.internalServerError, "the MCP server did not start")
         }

@@ -1,9 +1,9 @@
 import MCP
 
-/// One read tool an agent can call: what it is for, its arguments, and how it answers from one snapshot.
+/// One tool an agent can call: what it is for, its arguments, and how it answers from one snapshot.
 ///
-/// Every tool reads; none writes or reaches the cluster, whatever its arguments say (the annotations tell a client
-/// so, and nothing here could do otherwise).
+/// The read tools read the store only; none reaches the cluster, whatever its arguments say (the annotations tell
+/// a client so). The two that act (`plan_job`, `submit_job`) exist only where the site turned them on.
 struct MCPTool: Sendable {
     var name: String
     var title: String
@@ -12,7 +12,9 @@ struct MCPTool: Sendable {
     var required: Set<String> = []
     /// The analyst's tool (answered by a slash command) that says the same in words, when one does.
     var words: String?
-    var answer: @Sendable (ToolInput, ToolReader) async throws(ToolFailure) -> ToolAnswer
+    /// Acts on the cluster (submits or plans a job): listed only when the site turned submission on.
+    var writes = false
+    var answer: @Sendable (ToolInput, ToolContext) async throws(ToolFailure) -> ToolAnswer
 
     /// The tool as `tools/list` shows it: a JSON Schema that takes the listed arguments only.
     var definition: Tool {
@@ -24,7 +26,11 @@ struct MCPTool: Sendable {
         if !required.isEmpty { schema["required"] = .array(required.sorted().map(Value.string)) }
         return Tool(
             name: name, title: title, description: description, inputSchema: .object(schema),
-            annotations: .init(title: title, readOnlyHint: true, idempotentHint: true, openWorldHint: false))
+            annotations: writes
+                ? .init(
+                    title: title, readOnlyHint: false, destructiveHint: false, idempotentHint: false,
+                    openWorldHint: true)
+                : .init(title: title, readOnlyHint: true, idempotentHint: true, openWorldHint: false))
     }
 }
 

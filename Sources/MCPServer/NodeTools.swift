@@ -22,9 +22,9 @@ enum NodeTools {
             ToolParameter("limit", .integer(1...1_000), "At most this many nodes (default 100)."),
             StatusTools.cluster,
         ]
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let partition = input.text("partition")
-        let ((nodes, free), scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let ((nodes, free), scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             let facts = try scope.facts(connection, checking: partition)
             return (try connection.currentNodes(cluster: scope.cluster), facts.freeByNode)
         }
@@ -60,9 +60,9 @@ enum NodeTools {
             + "what is free, features, partitions, and the jobs running on it. The same as /inspect.",
         parameters: [ToolParameter("name", .name, "The node's name, such as gpu01."), StatusTools.cluster],
         required: ["name"], words: "get_node"
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let name = input.text("name") ?? ""
-        let ((node, free, jobs), scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let ((node, free, jobs), scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             let facts = try scope.facts(connection, checking: nil)
             let nodes = try connection.currentNodes(cluster: scope.cluster)
             guard let node = nodes.first(where: { $0.name == name }) else {

@@ -16,9 +16,9 @@ enum StatusTools {
             + "job could get at once (the largest free block on one node), GPUs by type, what waits and why, nodes "
             + "out of service. The same numbers as the /status command.",
         parameters: [partition, cluster], words: "cluster_status"
-    ) { input, reader throws(ToolFailure) in
+    ) { input, context throws(ToolFailure) in
         let partition = input.text("partition")
-        let (facts, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+        let (facts, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             try scope.facts(connection, checking: partition)
         }
         let key = partition ?? PartitionUsage.allPartitions
@@ -68,8 +68,8 @@ enum StatusTools {
             "Every partition: default or not, up or not, its time limit, nodes, CPUs and GPUs in use, what is free "
             + "now and how many jobs run and wait.",
         parameters: [cluster]
-    ) { input, reader throws(ToolFailure) in
-        let (facts, scope) = try await reader.read(cluster: input.text("cluster")) { connection, scope in
+    ) { input, context throws(ToolFailure) in
+        let (facts, scope) = try await context.read(cluster: input.text("cluster")) { connection, scope in
             try scope.facts(connection, checking: nil)
         }
         let byScope = facts.capacity.freeByScope()

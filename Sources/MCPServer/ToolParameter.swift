@@ -18,6 +18,10 @@ struct ToolParameter: Sendable {
         case memory
         /// A time limit such as `4:00:00`, `2-00:00:00` or `90` (minutes).
         case duration
+        /// A job array such as `0-99`, `1,3,5-7` or `0-999%50`.
+        case arraySpec
+        /// A job script: text up to `JobSubmission.maxScriptBytes`, checked whole by `JobSubmission`.
+        case script
     }
 
     var name: String
@@ -52,6 +56,12 @@ struct ToolParameter: Sendable {
         case .duration:
             schema["type"] = "string"
             schema["pattern"] = "^[0-9:-]{1,16}$"
+        case .arraySpec:
+            schema["type"] = "string"
+            schema["pattern"] = "^[0-9,:%-]{1,64}$"
+        case .script:
+            schema["type"] = "string"
+            schema["maxLength"] = .int(JobSubmission.maxScriptBytes)
         }
         return .object(schema)
     }
@@ -71,6 +81,12 @@ struct ToolParameter: Sendable {
                 return .failure(refusal("must be from \(range.lowerBound) to \(range.upperBound)"))
             }
             return .success(.integer(number))
+        case .script:
+            guard case .string(let text) = value else { return .failure(refusal("must be a string")) }
+            guard text.utf8.count <= JobSubmission.maxScriptBytes else {
+                return .failure(refusal("is longer than \(JobSubmission.maxScriptBytes) bytes"))
+            }
+            return .success(.text(text))
         default:
             guard case .string(let text) = value else { return .failure(refusal("must be a string")) }
             guard text.utf8.count <= 64 else { return .failure(refusal("is longer than 64 characters")) }
@@ -105,7 +121,12 @@ struct ToolParameter: Sendable {
                 return .failure(refusal("must be a time limit such as 4:00:00, 2-00:00:00 or 90 (minutes)"))
             }
             return .success(.integer(seconds))
-        case .integer:
+        case .arraySpec:
+            guard JobSubmission.isArraySpec(text) else {
+                return .failure(refusal("must be like 0-99, 1,3,5-7, 0-999%50 or 0-20:2"))
+            }
+            return .success(.text(text))
+        case .integer, .script:
             return .failure(refusal("must be a whole number"))
         }
     }

@@ -45,3 +45,9 @@ extension Duration {
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
+
+/// Runs a command with bytes on its standard input, closed after them: how a job script reaches `sbatch` over the
+/// same path the poll takes, never through a shell's words. One call is one exec.
+public protocol ScriptRunner: Sendable {
+    func run(_ command: String, input: [UInt8], timeout: Duration) async throws(RemoteError) -> CommandOutput
+}

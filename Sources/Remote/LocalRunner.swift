@@ -11,7 +11,7 @@ import Foundation
 /// The child gets its own process group, so a timeout stops the shell and everything it started (a hung
 /// `scontrol` included). Both pipes are drained together with `poll(2)`, so tens of MB of output neither
 /// deadlock nor copy quadratically. The blocking loop runs on a thread of its own, never on the cooperative pool.
-public struct LocalRunner: CommandRunner {
+public struct LocalRunner: CommandRunner, ScriptRunner {
     public let sourceDescription = "local"
     /// The child's environment; the poller's own when nil.
     public let environment: [String: String]?
@@ -27,9 +27,31 @@ public struct LocalRunner: CommandRunner {
         }
     }
 
-    static func runBlocking(_ command: String, timeout: Duration, environment: [String: String]?) throws(RemoteError)
-        -> CommandOutput
-    {
+    /// `input` reaches the command from an unlinked temporary file, so a command that never reads it can neither
+    /// block us nor kill us with SIGPIPE.
+    public func run(_ command: String, input: [UInt8], timeout: Duration) async throws(RemoteError) -> CommandOutput {
+        let environment = self.environment
+        return try await offPool { () throws(RemoteError) in
+            var template = Array((NSTemporaryDirectory() + "/slurmbot-input-XXXXXX").utf8CString)
+            let descriptor = template.withUnsafeMutableBufferPointer { clinux_mkstemp_cloexec($0.baseAddress!) }
+            guard descriptor >= 0 else { throw .launchFailed(String(cString: strerror(errno))) }
+            defer { close(descriptor) }
+            unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+            var written = 0
+            while written < input.count {
+                let count = input[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                guard count > 0 else { throw .launchFailed(String(cString: strerror(errno))) }
+                written += count
+            }
+            lseek(descriptor, 0, SEEK_SET)
+            return try Self.runBlocking(command, timeout: timeout, environment: environment, stdin: descriptor)
+        }
+    }
+
+    /// - Parameter stdin: the descriptor the command reads; /dev/null when nil.
+    static func runBlocking(
+        _ command: String, timeout: Duration, environment: [String: String]?, stdin: Int32? = nil
+    ) throws(RemoteError) -> CommandOutput {
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
         // Close-on-exec from the start: with several probes running at once, a pipe made without it leaks into
@@ -43,7 +65,11 @@ public struct LocalRunner: CommandRunner {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }

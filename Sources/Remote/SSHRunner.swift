@@ -8,7 +8,7 @@ public import Logging
 /// refused login or host key); once the command has started nothing is retried, and a cut-off output is an error.
 /// No step outlives the deadline. All libssh2 work runs on a thread of its own per run (and the bastion's on
 /// another), never on Swift's cooperative pool or GCD's global queues.
-public struct SSHRunner: CommandRunner {
+public struct SSHRunner: CommandRunner, ScriptRunner {
     public let head: SSHEndpoint
     public let bastion: SSHEndpoint?
     public let options: SSHOptions
@@ -35,13 +35,26 @@ public struct SSHRunner: CommandRunner {
         }
     }
 
-    func runBlocking(_ command: String, deadline: Deadline) throws(SSHError) -> CommandOutput {
+    /// Runs `command` with `input` on its standard input: a job script for `sbatch`, passed as bytes, never as
+    /// words of a command line.
+    public func run(_ command: String, input: [UInt8], timeout: Duration) async throws(RemoteError) -> CommandOutput {
+        let runner = self
+        return try await offPool { () throws(RemoteError) in
+            do throws(SSHError) {
+                return try runner.runBlocking(command, input: input, deadline: .after(timeout))
+            } catch {
+                throw .ssh(error)
+            }
+        }
+    }
+
+    func runBlocking(_ command: String, input: [UInt8] = [], deadline: Deadline) throws(SSHError) -> CommandOutput {
         let verifier = try HostKeyVerifier(path: options.knownHostsPath, bastion: bastion)
         let connection = try connectRetrying(verifier: verifier, deadline: deadline)
         defer { connection.close() }
         do {
             let channel = try connection.session.openCommandChannel(until: deadline.capped(at: options.connectTimeout))
-            return try channel.execute(command, until: deadline)
+            return try channel.execute(command, input: input, until: deadline)
         } catch {
             throw Self.blame(error, on: connection.tunnel)
         }

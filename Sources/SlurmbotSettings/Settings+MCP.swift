@@ -1,4 +1,6 @@
 import Foundation
+public import Logging
+public import Remote
 
 extension Settings {
     /// `SLURMBOT_MCP_TOKEN` (or `SLURMBOT_MCP_TOKEN_FILE`): the bearer token agents send to `/mcp`; nil leaves the
@@ -22,5 +24,30 @@ extension Settings {
             throw SettingsError("SLURMBOT_MCP_ORIGINS must list origins such as https://example.org, got '\(origin)'")
         }
         return Set(origins)
+    }
+}
+
+extension Settings {
+    /// `SLURMBOT_MCP_ALLOW_SUBMIT=1`: where `plan_job` and `submit_job` run `sbatch`: where the poll runs
+    /// (`SLURM_SOURCE` ssh or local), as the poll's account; nil (the default) leaves them off.
+    public func mcpSubmitRunner(logger: Logger) throws(SettingsError) -> (any ScriptRunner)? {
+        switch self["SLURMBOT_MCP_ALLOW_SUBMIT"] ?? "0" {
+        case "0", "false", "no": return nil
+        case "1", "true", "yes": break
+        case let other: throw SettingsError("SLURMBOT_MCP_ALLOW_SUBMIT must be 1 or 0, got '\(other)'")
+        }
+        let runner: any ScriptRunner
+        switch source {
+        case "ssh":
+            let ssh = try ssh()
+            runner = SSHRunner(head: ssh.head, bastion: ssh.bastion, options: ssh.options, logger: logger)
+        case "local":
+            runner = LocalRunner()
+        default:
+            throw SettingsError(
+                "SLURMBOT_MCP_ALLOW_SUBMIT submits where the poll runs, so it needs SLURM_SOURCE=ssh or local "
+                    + "(not \(source))")
+        }
+        return runner
     }
 }

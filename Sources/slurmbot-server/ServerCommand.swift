@@ -52,7 +52,7 @@ struct ServerCommand: AsyncParsableCommand {
         let settings = try await Settings.load()
         let endpointConfiguration: EndpointConfiguration
         let address: (host: String, port: Int)
-        let mcpAccess: (token: String, origins: Set<String>)?
+        let mcpAccess: (token: String, origins: Set<String>, submitter: JobSubmitter?)?
         do {
             let key = try settings.discordPublicKey()
             guard let verifier = SignatureVerifier(publicKeyHex: key, window: try settings.timestampWindow()) else {
@@ -71,7 +71,14 @@ struct ServerCommand: AsyncParsableCommand {
                 timeZone: settings.timeZone, defaultCluster: settings.cluster,
                 nodeProbe: try settings.nodeProbe(logger: logger),
                 commandRoles: ["inspect": try settings.inspectRoles()], analyst: try settings.analyst(logger: logger))
-            mcpAccess = try settings.mcpToken().map { ($0, try settings.mcpOrigins()) }
+            mcpAccess = try settings.mcpToken().map {
+                (
+                    $0, try settings.mcpOrigins(),
+                    try settings.mcpSubmitRunner(logger: logger).map {
+                        JobSubmitter(cluster: settings.cluster, runner: $0, logger: logger)
+                    }
+                )
+            }
         } catch {
             FileHandle.standardError.write(Data("slurmbot-server: \(error)\n".utf8))
             throw ExitCode(2)
@@ -96,7 +103,8 @@ struct ServerCommand: AsyncParsableCommand {
         var mcp: MCPHTTPRoute?
         if let mcpAccess, let database {
             let tools = ClusterTools(
-                database: database, defaultCluster: settings.cluster, timeZone: settings.timeZone, logger: logger)
+                database: database, defaultCluster: settings.cluster, timeZone: settings.timeZone, logger: logger,
+                submitter: mcpAccess.submitter)
             mcp = MCPHTTPRoute(tools: tools, token: mcpAccess.token, origins: mcpAccess.origins, logger: logger)
             logger.info("MCP over Streamable HTTP at /mcp, for bearers of SLURMBOT_MCP_TOKEN")
         } else if mcpAccess != nil {

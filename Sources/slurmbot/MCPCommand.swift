@@ -15,6 +15,7 @@ struct MCPCommand: AsyncParsableCommand {
             goes to standard error. The tools only read the database the poller writes, for example:
               {"mcpServers": {"slurm": {"command": "slurmbot", "args": ["mcp", "--db", "/var/lib/slurmbot/slurmbot.db"]}}}
             The same tools are served over Streamable HTTP at /mcp by slurmbot-server when SLURMBOT_MCP_TOKEN is set.
+            With SLURMBOT_MCP_ALLOW_SUBMIT=1, plan_job and submit_job hand jobs to sbatch where the poll runs.
             """
     )
 
@@ -37,12 +38,21 @@ struct MCPCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); run slurmbot-poller (or slurmbot demo) first")
         }
+        let submitter: JobSubmitter?
+        do {
+            submitter = try settings.mcpSubmitRunner(logger: logger).map {
+                JobSubmitter(cluster: cluster ?? settings.cluster, runner: $0, logger: logger)
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
         let tools = ClusterTools(
             database: try Database(path: path, readOnly: true), defaultCluster: cluster ?? settings.cluster,
-            timeZone: settings.timeZone, logger: logger)
-        let server = await tools.server()
-        try await server.start(transport: StdioTransport(logger: logger))
-        logger.info("serving MCP on standard input and output", metadata: ["db": "\(path)"])
+            timeZone: settings.timeZone, logger: logger, submitter: submitter)
+        let server = try await tools.serve(StdioTransport(logger: logger))
+        logger.info(
+            "serving MCP on standard input and output",
+            metadata: ["db": "\(path)", "submit": "\(submitter.map { "on, to cluster \($0.cluster)" } ?? "off")"])
         await server.waitUntilCompleted()
     }
 }

@@ -31,16 +31,28 @@ final class SSHChannel {
 
     // MARK: - Running a command
 
-    /// Runs `command` with the user's shell, stdin closed, and returns what it printed and how it ended.
+    /// Runs `command` with the user's shell, `input` on its stdin (then closed), and returns what it printed and
+    /// how it ended.
     ///
     /// Output that stops early (the link drops, the server dies) is an error, never a short success; past the
     /// deadline the channel is abandoned.
-    func execute(_ command: String, until deadline: Deadline) throws(SSHError) -> CommandOutput {
+    func execute(_ command: String, input: [UInt8] = [], until deadline: Deadline) throws(SSHError) -> CommandOutput {
         let started = try session.call(.command, until: deadline) {
             libssh2_channel_process_startup(handle, "exec", 4, command, UInt32(command.utf8.count))
         }
         guard started == 0 else {
             throw .commandRefused(session.hop, reason: session.lastError)
+        }
+        var sent = 0
+        while sent < input.count {
+            let count = input[sent...].withUnsafeBytes { write($0) }
+            if count == Self.wouldBlock {
+                try session.waitForSocket(.command, until: deadline)
+            } else if count < 0 {
+                throw session.failure(Int32(count), step: .command, bytesReceived: 0)
+            } else {
+                sent += count
+            }
         }
         try session.call(.command, until: deadline) { libssh2_channel_send_eof(handle) }
 

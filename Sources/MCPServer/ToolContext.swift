@@ -6,13 +6,17 @@ import MCP
 import Store
 import WallTime
 
-/// Reads one cluster's data for a tool, on a read-only connection beside the other readers: resolves the cluster
-/// (the one asked for, else the only one, else the configured default) and refuses, in words, what it cannot answer.
-struct ToolReader: Sendable {
+/// What a tool may use: the store, read on a read-only connection beside the other readers (the cluster resolved
+/// as the one asked for, else the only one, else the configured default, and refused in words when it cannot
+/// answer); and, only when the site turned it on, the path that submits jobs.
+struct ToolContext: Sendable {
     var database: Database
     var defaultCluster: String
     var now: @Sendable () -> Int64
     var logger: Logger
+    var submitter: JobSubmitter?
+    /// Who is calling, for the log of every submission: the MCP client's name (stdio) or its User-Agent (HTTP).
+    var client: String = "unknown client"
 
     func read<T: Sendable>(
         cluster requested: String?, _ body: @escaping @Sendable (Connection, ClusterScope) throws -> T
