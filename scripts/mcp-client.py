@@ -51,7 +51,7 @@ async def ask(args):
         questions = [
             ("Is there a free GPU, and if not, when could a 1-GPU, 4-hour job start?",
              "find_resources", {"gpus": 1, "time": "4:00:00"}),
-            ("Which jobs failed in the last 24 hours, and why?",
+            ("Which jobs did not complete in the last 24 hours, and why?",
              "recent_job_ends", {"hours": 24, "outcome": "failed", "limit": 4}),
         ]
         for question, tool, arguments in questions:
@@ -62,8 +62,8 @@ async def ask(args):
             print("  " + answer.get("summary", text_of(result)).replace("\n", "\n  "))
             if tool == "recent_job_ends":
                 for job in answer.get("jobs", []):
-                    verdict = job.get("verdict") or ""
-                    print(f"    {job['id']} {job['name']} ({job['user']}): {job.get('state')}. {verdict}")
+                    verdict = " " + job["verdict"] if job.get("verdict") else ""
+                    print(f"    {job['id']} {job['name']} ({job['user']}): {job.get('state') or 'end unknown'}.{verdict}")
             print(f"  (cluster {answer.get('cluster')}, data as of {answer.get('data_as_of')}, "
                   f"{answer.get('age_seconds')} s old)")
 

@@ -141,7 +141,7 @@ enum JobTools {
         }
         let listed = ended.prefix(limit)
         var byState: [String: Int] = [:]
-        for record in ended { byState[record.finalState?.rawValue ?? "UNKNOWN", default: 0] += 1 }
+        for record in ended { byState[record.finalState?.rawValue ?? "unknown", default: 0] += 1 }
         let counts = byState.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }
         return ToolAnswer(
             summary: "\(ended.count) job\(ended.count == 1 ? "" : "s")"

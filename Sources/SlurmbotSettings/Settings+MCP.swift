@@ -36,18 +36,6 @@ extension Settings {
         case "1", "true", "yes": break
         case let other: throw SettingsError("SLURMBOT_MCP_ALLOW_SUBMIT must be 1 or 0, got '\(other)'")
         }
-        let runner: any ScriptRunner
-        switch source {
-        case "ssh":
-            let ssh = try ssh()
-            runner = SSHRunner(head: ssh.head, bastion: ssh.bastion, options: ssh.options, logger: logger)
-        case "local":
-            runner = LocalRunner()
-        default:
-            throw SettingsError(
-                "SLURMBOT_MCP_ALLOW_SUBMIT submits where the poll runs, so it needs SLURM_SOURCE=ssh or local "
-                    + "(not \(source))")
-        }
-        return runner
+        return try runnerWherePollRuns(for: "SLURMBOT_MCP_ALLOW_SUBMIT submits", logger: logger)
     }
 }
