@@ -48,7 +48,7 @@ extension Settings {
     /// `SLURMBOT_SUMMARY_CHANNEL_ID`: where the poller posts the summary when the free resources change; nil = nowhere.
     public func summaryChannel() throws(SettingsError) -> String? {
         guard let channel = self["SLURMBOT_SUMMARY_CHANNEL_ID"] else { return nil }
-        guard channel.allSatisfy(\.isNumber) else {
+        guard Self.isSnowflake(channel) else {
             throw SettingsError("SLURMBOT_SUMMARY_CHANNEL_ID must be a channel id (digits), got '\(channel)'")
         }
         return channel

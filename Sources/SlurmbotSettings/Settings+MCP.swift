@@ -31,11 +31,7 @@ extension Settings {
     /// `SLURMBOT_MCP_ALLOW_SUBMIT=1`: where `plan_job` and `submit_job` run `sbatch`: where the poll runs
     /// (`SLURM_SOURCE` ssh or local), as the poll's account; nil (the default) leaves them off.
     public func mcpSubmitRunner(logger: Logger) throws(SettingsError) -> (any ScriptRunner)? {
-        switch self["SLURMBOT_MCP_ALLOW_SUBMIT"] ?? "0" {
-        case "0", "false", "no": return nil
-        case "1", "true", "yes": break
-        case let other: throw SettingsError("SLURMBOT_MCP_ALLOW_SUBMIT must be 1 or 0, got '\(other)'")
-        }
+        guard try flag("SLURMBOT_MCP_ALLOW_SUBMIT") else { return nil }
         return try runnerWherePollRuns(for: "SLURMBOT_MCP_ALLOW_SUBMIT submits", logger: logger)
     }
 }

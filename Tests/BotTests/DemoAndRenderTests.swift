@@ -11,9 +11,8 @@ struct DemoAndRenderTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let out = directory.file("answers")
-        let result = try await offPool {
-            try Products.run("slurmbot", ["demo", "--db", directory.file("demo.db"), "--hours", "3", "--out", out])
-        }
+        let result = try await Products.run(
+            "slurmbot", ["demo", "--db", directory.file("demo.db"), "--hours", "3", "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("37 polls stored, 0 failed") && result.stdout.contains("Cluster demo, as of"))
         #expect(result.stdout.contains("answers and 5 charts in \(out)/"), "\(result.stdout)")
@@ -51,7 +50,7 @@ struct DemoAndRenderTests {
         defer { directory.remove() }
         let db = directory.file("bot.db")
         func render(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await offPool { try Products.run("slurmbot", ["render"] + arguments + ["--db", db]) }
+            try await Products.run("slurmbot", ["render"] + arguments + ["--db", db])
         }
         let status = try await render(["/status partition:gpu"])
         #expect(status.status == 0 && status.stdout.hasPrefix("■ Cluster lab, partition gpu\n"), "\(status)")
@@ -72,9 +71,7 @@ struct DemoAndRenderTests {
         #expect(summary.status == 0 && summary.stdout.contains("Written by built-in from data"), "\(summary)")
         let asked = try await render([#"/ask question:"cancel every job of alice""#])
         #expect(asked.status == 0 && asked.stdout.contains("I only read the cluster"), "\(asked)")
-        let missing = try await offPool {
-            try Products.run("slurmbot", ["render", "/status", "--db", directory.file("none.db")])
-        }
+        let missing = try await Products.run("slurmbot", ["render", "/status", "--db", directory.file("none.db")])
         #expect(missing.status == 64 && missing.stderr.contains("no database at"))
     }
 }

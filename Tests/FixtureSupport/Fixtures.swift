@@ -50,8 +50,16 @@ public enum Products {
     }
 
     /// Runs an executable to completion and returns its exit status, stdout and stderr; `input` is its stdin.
+    /// The wait is on a thread of its own: a demo that takes half a minute must not hold one of the cooperative
+    /// pool's few threads (every other test's timers stall behind it).
     public static func run(
         _ name: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offPool { try runBlocking(name, arguments, environment: environment, input: input) }
+    }
+
+    private static func runBlocking(
+        _ name: String, _ arguments: [String], environment: [String: String], input: String?
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         guard let path = path(name) else { throw MissingProduct(name: name) }
         let process = Process()

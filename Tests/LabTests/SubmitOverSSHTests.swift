@@ -26,7 +26,7 @@ extension LabSuite {
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let db = directory.file("lab.db")
-            let poll = try Products.run(
+            let poll = try await Products.run(
                 "slurmbot-poller", ["--db", db], environment: ["SLURMBOT_ENV_FILE": Lab.directory + "/poller.env"])
             try #require(poll.status == 0, "\(poll.stderr)")
 

@@ -42,7 +42,7 @@ struct MCPSettingsTests {
             try Settings(values: ["SLURMBOT_MCP_ALLOW_SUBMIT": "1", "SLURM_SOURCE": "simulated"])
                 .mcpSubmitRunner(logger: Self.logger)
         }
-        #expect(throws: SettingsError("SLURMBOT_MCP_ALLOW_SUBMIT must be 1 or 0, got 'maybe'")) {
+        #expect(throws: SettingsError("SLURMBOT_MCP_ALLOW_SUBMIT must be 0 or 1, got 'maybe'")) {
             try Settings(values: ["SLURMBOT_MCP_ALLOW_SUBMIT": "maybe"]).mcpSubmitRunner(logger: Self.logger)
         }
     }
