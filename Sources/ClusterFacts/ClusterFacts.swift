@@ -65,9 +65,14 @@ public struct ClusterFacts: Sendable, Hashable, Codable {
         public struct Count: Sendable, Hashable, Codable {
             public var free = 0
             public var total = 0
+
+            public init(free: Int = 0, total: Int = 0) {
+                self.free = free
+                self.total = total
+            }
         }
 
-        /// By the type a node lists first (`gpu` when untyped).
+        /// By type (`gpu` when untyped), every type of every node counted (`byType(_:)`).
         public var byType: [String: Count] = [:]
         /// The node accepting jobs with the most free GPUs (the first in natural order on a tie), if any is free.
         public var mostFree: NodeGPUs?
@@ -134,12 +139,13 @@ public struct ClusterFacts: Sendable, Hashable, Codable {
     private static func gpus(_ nodes: [Node]) -> [String: GPUSummary] {
         var summaries: [String: GPUSummary] = [:]
         for node in nodes {
-            let type = node.gres.gpuTypes.first ?? "gpu"
-            let free = node.state.acceptsNewJobs ? node.gpusFree : 0
+            let byType = GPUSummary.byType(node)
             for scope in [PartitionUsage.allPartitions] + node.partitions {
                 var summary = summaries[scope, default: GPUSummary()]
-                summary.byType[type, default: .init()].free += free
-                summary.byType[type, default: .init()].total += node.gpusTotal
+                for (type, count) in byType {
+                    summary.byType[type, default: .init()].free += node.state.acceptsNewJobs ? count.free : 0
+                    summary.byType[type, default: .init()].total += count.total
+                }
                 if node.state.acceptsNewJobs, node.gpusFree > 0, node.gpusFree > summary.mostFree?.free ?? 0 {
                     summary.mostFree = NodeGPUs(name: node.name, free: node.gpusFree)
                 }

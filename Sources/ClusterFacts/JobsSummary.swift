@@ -50,9 +50,10 @@ public struct JobsSummary: Sendable, Hashable, Codable {
             JobsSummary.keep(entry(startedAt), in: &longestRunning)
         }
 
-        mutating func countWaiting(reason: String) {
-            waiting += 1
-            waitingByReason[reason, default: 0] += 1
+        /// - Parameter tasks: how many jobs the line stands for (a pending array remainder's tasks).
+        mutating func countWaiting(reason: String, tasks: Int = 1) {
+            waiting += tasks
+            waitingByReason[reason, default: 0] += tasks
         }
     }
 
@@ -137,7 +138,9 @@ public struct JobsSummary: Sendable, Hashable, Codable {
                             startedAt: $0, timeLeftSeconds: jobs[position].timeLeft.seconds)
                     }
                 } else {
-                    groups[slot].jobs.countWaiting(reason: jobs[position].reason.code)
+                    groups[slot].jobs.countWaiting(
+                        reason: jobs[position].reason.code,
+                        tasks: jobs[position].arrayTask == nil ? 1 : jobs[position].taskCount)
                 }
             }
         }

@@ -184,7 +184,9 @@ public struct StatusReport: Sendable {
     private func freeGPUs() -> [String] {
         guard let gpus = facts?.gpus[scope], !gpus.byType.isEmpty else { return [] }
         let byType = gpus.byType
-        let parts = byType.keys.sorted().map { "\(byType[$0]!.free) of \(byType[$0]!.total) \($0.uppercased()) free" }
+        let parts = byType.keys.sorted().map {
+            "\(byType[$0]!.free) of \(byType[$0]!.total) \(ClusterFacts.GPUSummary.label($0)) free"
+        }
         var line = "GPUs: " + parts.joined(separator: ", ")
         if let best = gpus.mostFree { line += "; \(best.name) has \(best.free) free" }
         return [line]

@@ -90,3 +90,40 @@ public struct Job: Sendable, Hashable {
     /// Whether this line stands for several not-yet-started array tasks (`123_[5-10%2]`).
     public var isPendingArrayRemainder: Bool { arrayTask?.contains(where: { !$0.isNumber }) ?? false }
 }
+
+extension Job {
+    /// How many jobs this line stands for: the tasks of a pending array remainder (`123_[9201-10000%500]` is 800),
+    /// else one.
+    public var taskCount: Int {
+        guard let arrayTask, isPendingArrayRemainder else { return 1 }
+        return ArrayTasks.count(arrayTask) ?? 1
+    }
+
+    /// At most this many of the array's tasks run at once (`%500`), when Slurm prints a limit.
+    public var arrayThrottle: Int? {
+        guard let arrayTask, let percent = arrayTask.lastIndex(of: "%") else { return nil }
+        return Int(arrayTask[arrayTask.index(after: percent)...].filter { $0 != "]" })
+    }
+}
+
+/// Slurm's array index expressions as squeue prints a pending remainder: `5-10`, `[1,3,5-7]`, `0-20:2%4`.
+public enum ArrayTasks {
+    /// The number of indexes; nil when the text is not such an expression.
+    public static func count(_ text: String) -> Int? {
+        var body = Substring(text)
+        if let percent = body.lastIndex(of: "%") { body = body[..<percent] }
+        body = body.drop { $0 == "[" }
+        while body.last == "]" { body = body.dropLast() }
+        var total = 0
+        for item in body.split(separator: ",") {
+            let stepped = item.split(separator: ":", maxSplits: 1)
+            let step = stepped.count == 2 ? Int(stepped[1]) : 1
+            let bounds = stepped[0].split(separator: "-", maxSplits: 1)
+            guard let step, step > 0, let first = Int(bounds[0]) else { return nil }
+            let last = bounds.count == 2 ? Int(bounds[1]) : first
+            guard let last, last >= first else { return nil }
+            total += (last - first) / step + 1
+        }
+        return total > 0 ? total : nil
+    }
+}

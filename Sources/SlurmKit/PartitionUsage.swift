@@ -51,8 +51,10 @@ public struct PartitionUsage: Sendable, Hashable, Codable {
                     all.jobsRunning += 1
                     if let position { rows[position].jobsRunning += 1 }
                 } else {
-                    all.jobsPending += 1
-                    if let position { rows[position].jobsPending += 1 }
+                    // A pending array remainder counts its tasks.
+                    let tasks = jobs[job].arrayTask == nil ? 1 : jobs[job].taskCount
+                    all.jobsPending += tasks
+                    if let position { rows[position].jobsPending += tasks }
                 }
             }
         }

@@ -241,20 +241,25 @@ extension Connection {
         ).query(values, Self.jobRecord)
     }
 
-    /// How many listed jobs wait, by Slurm's reason code: what `/status` says of the queue, counted in SQL rather
-    /// than by reading every job (a big cluster lists tens of thousands).
+    /// How many listed jobs wait, by Slurm's reason code, a pending array remainder counting its tasks: what
+    /// `/status` says of the queue, counted in SQL rather than by reading every job (a big cluster lists tens of
+    /// thousands).
     public func waitingJobsByReason(cluster: String, partition: String? = nil) throws -> [String: Int] {
         var values: [SQLValue] = [.text(cluster)] + JobState.waiting.map { .text($0.rawValue) }
         var sql =
-            "SELECT reason, COUNT(*) FROM jobs WHERE cluster = ? AND gone_at IS NULL AND state IN "
+            "SELECT reason, array_task, COUNT(*) FROM jobs WHERE cluster = ? AND gone_at IS NULL AND state IN "
             + "(\(JobState.waiting.map { _ in "?" }.joined(separator: ",")))"
         if let partition {
             sql += " AND partition = ?"
             values.append(.text(partition))
         }
         var counts: [String: Int] = [:]
-        for (reason, count) in try statement(sql + " GROUP BY reason").query(values, { ($0.text(0), $0.int(1)) }) {
-            counts[JobReason(parsing: reason).code, default: 0] += count
+        let groups = try statement(sql + " GROUP BY reason, array_task").query(values) {
+            ($0.text(0), $0.optionalText(1), $0.int(2))
+        }
+        for (reason, task, count) in groups {
+            let tasks = task.flatMap { $0.allSatisfy(\.isNumber) ? nil : ArrayTasks.count($0) } ?? 1
+            counts[JobReason(parsing: reason).code, default: 0] += count * tasks
         }
         return counts
     }

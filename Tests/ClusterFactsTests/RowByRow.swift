@@ -21,8 +21,8 @@ enum RowByRow {
                 byUser[job.user, default: Jobs()].cpus += job.cpus
                 byUser[job.user, default: Jobs()].gpus += job.gpus
             } else if job.state.isPending {
-                all.waiting += 1
-                byUser[job.user, default: Jobs()].waiting += 1
+                all.waiting += job.taskCount
+                byUser[job.user, default: Jobs()].waiting += job.taskCount
             }
         }
         return (all, byUser)

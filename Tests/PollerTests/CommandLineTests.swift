@@ -48,7 +48,7 @@ struct CommandLineTests {
         #expect(status.stdout.contains("Cluster lab, as of 2026-11-24 19:41 "))
         #expect(status.stdout.contains("n4  IDLE+DRAIN: lab: bad DIMM (by root since Tue 19:40)"))
         #expect(status.stdout.contains("debug*"))
-        #expect(status.stdout.contains("10 jobs waiting:"))
+        #expect(status.stdout.contains("13 jobs waiting:"), "12_[3-6%2] is four")
     }
 
     @Test("settings come from the environment when flags are absent")

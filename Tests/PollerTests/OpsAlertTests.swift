@@ -65,7 +65,8 @@ struct OpsAlertTests {
         let fake = try FakeDiscord()
         let cluster = try ScriptedCluster()
         let (poller, _) = try Self.poller(fake, cluster)
-        // debug has no idle node (n4 is drained) and three jobs waiting; batch has n11 idle; maint is down.
+        // debug has no idle node (n4 is drained) and six jobs waiting (12_[3-6%2] is four); batch has n11 idle;
+        // maint is down.
         _ = try await poller.pollOnce()
         for _ in 0..<8 {
             try cluster.step(seconds: 300)
@@ -74,7 +75,7 @@ struct OpsAlertTests {
         let full = fake.messages.compactMap { ($0.json?["embeds"] as? [[String: Any]])?.first }
         #expect(full.count == 1, "\(full)")
         #expect(full.first?["title"] as? String == "Cluster lab: partition debug is full")
-        #expect(full.first?["description"] as? String == "No idle node and 3 jobs waiting, for 30 min now.")
+        #expect(full.first?["description"] as? String == "No idle node and 6 jobs waiting, for 30 min now.")
         cluster.setNode("n4", state: "IDLE")
         try cluster.step(seconds: 300)
         _ = try await poller.pollOnce()

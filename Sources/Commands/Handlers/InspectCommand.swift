@@ -1,3 +1,4 @@
+import ClusterFacts
 import DiscordModels
 import Foundation
 import SlurmKit
@@ -106,11 +107,19 @@ struct InspectCommand: SlashCommand {
         }
         fields.append(.init(name: "Memory", value: memory, inline: true))
         if node.gpusTotal > 0 {
-            let types = node.gres.gpuTypes.map { $0.uppercased() }.joined(separator: ", ")
+            let byType = ClusterFacts.GPUSummary.byType(node)
+            let types = byType.keys.sorted().map { type in
+                let count = byType[type]!
+                return byType.count == 1
+                    ? ClusterFacts.GPUSummary.label(type)
+                    : "\(ClusterFacts.GPUSummary.label(type)) \(count.total - count.free) of \(count.total)"
+            }
+            let typed = Set(byType.keys) != [ClusterFacts.GPUSummary.untyped]
             fields.append(
                 .init(
                     name: "GPUs",
-                    value: "\(node.gpusUsed) of \(node.gpusTotal) in use" + (types.isEmpty ? "" : " (\(types))"),
+                    value: "\(node.gpusUsed) of \(node.gpusTotal) in use"
+                        + (typed ? " (" + types.joined(separator: ", ") + ")" : ""),
                     inline: true))
         }
         if !node.activeFeatures.isEmpty {

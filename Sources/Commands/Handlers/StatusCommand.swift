@@ -132,7 +132,7 @@ struct StatusCommand: SlashCommand {
         if let gpus = facts.gpus[scopeName], !gpus.byType.isEmpty {
             var lines = gpus.byType.keys.sorted().map { type in
                 let count = gpus.byType[type]!
-                return "\(type == "gpu" ? "GPUs" : type.uppercased()): \(count.free) of \(count.total) free"
+                return "\(ClusterFacts.GPUSummary.label(type)): \(count.free) of \(count.total) free"
             }
             if let best = gpus.mostFree { lines.append("most on `\(best.name)` (\(best.free))") }
             fields.append(.init(name: "GPUs", value: lines.joined(separator: "\n")))

@@ -40,6 +40,12 @@ struct WhyCommand: SlashCommand {
                 let fit = ResourceFit.answer(Self.fitRequest(job), facts: facts, inAny: listed)
                 let ahead = try Self.ahead(job, facts: facts, connection, scope)
                 lines.append(Self.headline(job, fit: fit, ahead: ahead))
+                if job.isPendingArrayRemainder {
+                    lines.append(
+                        "This line stands for \(counted(job.taskCount, "array task")) not yet started"
+                            + (job.arrayThrottle.map { ", at most \($0) of the array running at once (`%\($0)`)" } ?? "")
+                            + ".")
+                }
                 if fit.neverFits {
                     lines.append(
                         CanRunCommand.tooBig(fit, request: Self.fitRequest(job), place: "partition \(job.partition)")
