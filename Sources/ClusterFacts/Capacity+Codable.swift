@@ -15,7 +15,8 @@ extension Capacity: Codable {
         var packer = VarintPacker()
         for node in nodes {
             packer.append(node.partitionSet)
-            packer.append(node.acceptsNewJobs ? 1 : 0)
+            // 2: ready on demand. Facts written before it read as not accepting jobs, as they were counted.
+            packer.append(node.acceptsNewJobs ? 1 : node.readyOnDemand ? 2 : 0)
             for resources in [node.free, node.size] { packer.append(resources) }
             packer.append(node.releases.count)
             for release in node.releases {
@@ -53,8 +54,7 @@ extension Capacity: Codable {
             nodes.append(
                 Node(
                     name: name, partitions: sets[set], partitionSet: set, acceptsNewJobs: accepts == 1, free: free,
-                    size: size,
-                    releases: releases))
+                    size: size, releases: releases, readyOnDemand: accepts == 2))
         }
         guard reader.atEnd else { throw corrupt() }
         self.nodes = nodes

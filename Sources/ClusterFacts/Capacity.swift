@@ -48,6 +48,8 @@ public struct Capacity: Sendable, Hashable {
         public var size: Resources
         /// Jobs with a time limit, earliest end first.
         public var releases: [Release]
+        /// Powered down and otherwise idle (`NodeState.isReadyOnDemand`): Slurm powers it up for a job.
+        public var readyOnDemand = false
     }
 
     public var nodes: [Node]
@@ -71,7 +73,10 @@ public struct Capacity: Sendable, Hashable {
         var setIndex: [[String]: Int] = [:]
         // Through buffers: a for-in would copy each node and job, retaining all their strings.
         snapshot.nodes.withUnsafeBufferPointer { nodes in
-            for position in nodes.indices where [.idle, .mixed, .allocated].contains(nodes[position].state.category) {
+            for position in nodes.indices
+            where [.idle, .mixed, .allocated].contains(nodes[position].state.category)
+                || nodes[position].state.isReadyOnDemand
+            {
                 add(nodes[position])
             }
         }
@@ -92,7 +97,7 @@ public struct Capacity: Sendable, Hashable {
                         cpus: node.cpusFree, memoryMB: max(0, node.memoryMB - node.memoryAllocatedMB),
                         gpus: node.gpusFree),
                     size: Resources(cpus: node.cpusEffective, memoryMB: node.memoryMB, gpus: node.gpusTotal),
-                    releases: []))
+                    releases: [], readyOnDemand: node.state.isReadyOnDemand))
         }
         snapshot.jobs.withUnsafeBufferPointer { jobs in
             for index in jobs.indices where jobs[index].state == .running {

@@ -120,8 +120,12 @@ public struct ClusterFacts: Sendable, Hashable, Codable {
     /// The nodes an admin should look at, in natural order of their names.
     public static func outOfService(_ nodes: [Node]) -> [Node] {
         // Only the few nodes listed are sorted: sorting all 10,000 by name would cost more than the rest together.
-        nodes.filter { [.down, .drained, .draining].contains($0.state.category) || $0.state.has(.notResponding) }
-            .sorted { naturalLess($0.name, $1.name) }
+        // Not responding while powered down or booting is power saving at work, not a node out of service.
+        nodes.filter {
+            [.down, .drained, .draining].contains($0.state.category)
+                || ($0.state.has(.notResponding) && $0.state.power == .on)
+        }
+        .sorted { naturalLess($0.name, $1.name) }
     }
 
     /// The usage row of `scope` (a partition, or the whole cluster when nil).

@@ -80,3 +80,18 @@ extension Capacity {
         return result
     }
 }
+
+extension Capacity {
+    /// The powered-down nodes of `partition` (every node for nil) that Slurm would power up for a job, and what
+    /// they hold: capacity that is there on demand, not free this minute.
+    public func readyOnDemand(in partition: String?) -> (nodes: Int, size: Resources) {
+        let wanted = partition.map { setsNaming([$0]) }
+        var count = 0
+        var size = Resources()
+        for node in nodes where node.readyOnDemand && (wanted?[node.partitionSet] ?? true) {
+            count += 1
+            size = size + node.size
+        }
+        return (count, size)
+    }
+}

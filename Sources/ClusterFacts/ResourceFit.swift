@@ -50,6 +50,10 @@ public enum ResourceFit {
         public var later: Later?
         /// Nodes considered (healthy, in an allowed partition, big enough in principle).
         public var candidates: Int
+        /// Powered-down nodes big enough for it: Slurm powers them up for the job (its ResumeTimeout later).
+        public var onDemand = 0
+        /// The partitions of the first of them.
+        public var onDemandPartitions: [String] = []
         /// Partitions that refuse the time limit.
         public var tooLongFor: [String]
         /// The most any one node in the allowed partitions has of each resource when empty: what a request that fits
@@ -111,7 +115,13 @@ public enum ResourceFit {
                 answer.totalFree = answer.totalFree + free
                 if free.covers(wanted) { fitting.append(index) }
             }
-            if size.covers(wanted) { candidates.append(index) }
+            if size.covers(wanted) {
+                candidates.append(index)
+                if nodes[index].readyOnDemand {
+                    if answer.onDemand == 0 { answer.onDemandPartitions = nodes[index].partitions }
+                    answer.onDemand += 1
+                }
+            }
         }
         answer.nowCount = fitting.count
         answer.now = bestFits(fitting, of: nodes, for: wanted).map { index in

@@ -53,6 +53,7 @@ enum FitTools {
                 ["node": .string($0.node), "at": scope.moment($0.at), "partitions": .names($0.partitions)]
             } ?? .null,
             "could_ever_fit": .bool(!answer.neverFits), "nodes_big_enough": .int(answer.candidates),
+            "powered_down_nodes_that_fit": .int(answer.onDemand),
             "largest_node": Shapes.resources(answer.largestNode), "free_in_scope": Shapes.resources(answer.totalFree),
             "time_limit_too_short_in": .names(answer.tooLongFor), "fits_in_other_partitions": .names(answer.elsewhere),
         ]
@@ -61,6 +62,10 @@ enum FitTools {
             summary =
                 "It can start now: \(answer.nowCount) node\(answer.nowCount == 1 ? "" : "s") fit, such as "
                 + answer.now.prefix(3).map(\.node).joined(separator: ", ") + "."
+        } else if answer.onDemand > 0, answer.onDemand + answer.nowCount >= request.nodes {
+            summary =
+                "It can start once Slurm powers up \(answer.onDemand) powered-down node\(answer.onDemand == 1 ? "" : "s")"
+                + " that fit (it does so when the job is submitted)."
         } else if answer.neverFits {
             summary =
                 "It cannot fit: only \(answer.candidates) node\(answer.candidates == 1 ? " is" : "s are") big enough "

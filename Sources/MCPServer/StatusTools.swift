@@ -26,6 +26,7 @@ enum StatusTools {
         let usage = facts.usage(partition) ?? PartitionUsage(partition: key)
         let free = byScope[key] ?? FreeCapacity()
         let jobs = facts.jobs(partition)
+        let onDemand = facts.capacity.readyOnDemand(in: partition)
         var byState: [String: Value] = [:]
         for (category, count) in usage.nodesByCategory where count > 0 { byState[category.rawValue] = .int(count) }
         var gpuTypes: [String: Value] = [:]
@@ -41,6 +42,9 @@ enum StatusTools {
             "free_now": [
                 "nodes_accepting_jobs": .int(free.nodesAccepting), "nodes_idle": .int(free.nodesIdle),
                 "total": Shapes.resources(free.free), "largest_block_on_one_node": Shapes.resources(free.largestBlock),
+            ],
+            "ready_on_demand": [
+                "nodes": .int(onDemand.nodes), "size": Shapes.resources(onDemand.size),
             ],
             "jobs": [
                 "running": .int(jobs.running), "running_cpus": .int(jobs.runningCPUs),

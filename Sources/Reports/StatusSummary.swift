@@ -21,7 +21,13 @@ public enum StatusSummary {
         }
         sentences.append(busy + "are in use")
         let free = byScope[partition ?? PartitionUsage.allPartitions] ?? FreeCapacity()
-        if free.free.cpus == 0 {
+        let onDemand = facts.capacity.readyOnDemand(in: partition)
+        if free.free.cpus == 0, onDemand.nodes > 0 {
+            sentences.append(
+                "Nothing is free this minute, but \(onDemand.nodes) powered-down "
+                    + (onDemand.nodes == 1 ? "node" : "nodes") + " (\(onDemand.size.cpus) CPUs) "
+                    + (onDemand.nodes == 1 ? "is" : "are") + " ready on demand")
+        } else if free.free.cpus == 0 {
             sentences.append("Nothing is free to start a job now")
         } else if partition == nil, let best = roomiest(facts, byScope) {
             sentences.append("Most room in \(best.name): " + Self.free(best.free))

@@ -36,16 +36,49 @@ public struct NodeState: Sendable, Hashable, CustomStringConvertible {
         ([base.rawValue] + flags.map(\.rawValue)).joined(separator: "+")
     }
 
+    /// Where the node is in power saving, whatever the version spells it: 20.11 printed `POWER` (and the sinfo
+    /// suffixes `~`, `#`, `%`, `!`) for what 21.08 and later print `POWERED_DOWN`, `POWERING_UP`, `POWERING_DOWN`
+    /// and `POWER_DOWN`.
+    public var power: Power {
+        if has(.poweringUp) { return .poweringUp }
+        if has(.poweringDown) { return .poweringDown }
+        if has(.poweredDown) || has(.power) { return .poweredDown }
+        if has(.powerDown) { return .powerDownRequested }
+        return .on
+    }
+
+    public enum Power: Sendable, Hashable {
+        case on
+        /// Off to save power; Slurm powers it up (ResumeProgram) when a job needs it.
+        case poweredDown
+        /// Being powered up for a job; it does not respond until slurmd registers.
+        case poweringUp
+        /// Being powered down; it can be powered up again once off.
+        case poweringDown
+        /// An admin asked for it to be powered down once idle (`POWER_DOWN`, 20.11's `!`).
+        case powerDownRequested
+    }
+
+    /// Idle and off to save power, with nothing else keeping jobs away: Slurm powers it up for a job that needs
+    /// it, so it counts as capacity, though not as free this minute.
+    public var isReadyOnDemand: Bool {
+        guard base == .idle, power == .poweredDown || power == .poweringDown else { return false }
+        let blocking: Set<Flag> = [.drain, .fail, .planned, .reserved, .maintenance, .invalidRegistration]
+        return flags.allSatisfy { !blocking.contains($0) }
+    }
+
     /// The bucket a node counts in for dashboards and charts.
     public var category: NodeCategory {
-        if base == .down || has(.fail) || has(.notResponding) || base == .error { return .down }
+        // A node powering up or powered down does not answer; that is not being down.
+        let silentByDesign = has(.notResponding) && power != .on && power != .powerDownRequested
+        if base == .down || has(.fail) || (has(.notResponding) && !silentByDesign) || base == .error { return .down }
         if has(.drain) { return base == .idle || base == .down ? .drained : .draining }
         switch base {
         case .allocated: return .allocated
         case .mixed: return .mixed
         case .idle:
             if has(.maintenance) || has(.reserved) || has(.planned) { return .reserved }
-            if has(.poweredDown) || has(.poweringUp) || has(.poweringDown) || has(.powerDown) { return .other }
+            if power != .on { return .other }
             return .idle
         default: return .other
         }
@@ -57,7 +90,7 @@ public struct NodeState: Sendable, Hashable, CustomStringConvertible {
         guard base == .idle || base == .mixed else { return false }
         let blocking: Set<Flag> = [
             .drain, .fail, .notResponding, .planned, .reserved, .maintenance, .poweredDown, .poweringDown,
-            .powerDown, .poweringUp, .rebootRequested, .rebootIssued, .invalidRegistration, .completing,
+            .powerDown, .poweringUp, .power, .rebootRequested, .rebootIssued, .invalidRegistration, .completing,
         ]
         return flags.allSatisfy { !blocking.contains($0) }
     }
@@ -98,6 +131,8 @@ public struct NodeState: Sendable, Hashable, CustomStringConvertible {
         public static let poweringDown = Flag(rawValue: "POWERING_DOWN")
         public static let poweringUp = Flag(rawValue: "POWERING_UP")
         public static let powerDown = Flag(rawValue: "POWER_DOWN")
+        /// 20.11's spelling of powered down (`IDLE+CLOUD+POWER`).
+        public static let power = Flag(rawValue: "POWER")
         public static let rebootRequested = Flag(rawValue: "REBOOT_REQUESTED")
         public static let rebootIssued = Flag(rawValue: "REBOOT_ISSUED")
         public static let invalidRegistration = Flag(rawValue: "INVALID_REG")
@@ -124,7 +159,7 @@ public struct NodeState: Sendable, Hashable, CustomStringConvertible {
         public var isKnown: Bool {
             [
                 Flag.drain, .notResponding, .completing, .maintenance, .reserved, .planned, .fail, .cloud,
-                .poweredDown, .poweringDown, .poweringUp, .powerDown, .rebootRequested, .rebootIssued,
+                .poweredDown, .poweringDown, .poweringUp, .powerDown, .power, .rebootRequested, .rebootIssued,
                 .invalidRegistration, .dynamicFuture, .dynamicNormal,
             ].contains(self)
         }

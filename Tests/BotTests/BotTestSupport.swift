@@ -47,10 +47,15 @@ struct Signer {
 
 /// A database holding one real poll of the Slurm 22.05 lab (the fixture), cluster "lab".
 func labDatabase() async throws -> (Database, TemporaryDirectory) {
+    try await fixtureDatabase("lab-22.05", cluster: "lab")
+}
+
+/// One poll of a fixture folder (`nodes.txt`, `partitions.txt`…) into a new database, a minute before `Signer.now`.
+func fixtureDatabase(_ folder: String, cluster: String) async throws -> (Database, TemporaryDirectory) {
     let directory = try TemporaryDirectory()
     let database = try Database(path: directory.file("bot.db"))
     let poller = Poller(
-        runner: FixtureRunner(directory: Fixtures.path("lab-22.05")), database: database, cluster: "lab",
+        runner: FixtureRunner(directory: Fixtures.path(folder)), database: database, cluster: cluster,
         logger: Logger(label: "test"))
     _ = try await poller.pollOnce(now: Signer.now - 60)
     return (database, directory)

@@ -88,7 +88,8 @@ struct MCPClientTests {
             ("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"),
         ]
         for (headers, status) in [
-            (json, 401), (json + [("Authorization", "Bearer " + token.dropLast() + "0")], 401),
+            (json, 401),
+            (json + [("Authorization", "Bearer " + token.dropLast() + (token.hasSuffix("0") ? "1" : "0"))], 401),
             (json + [("Authorization", "Bearer " + token), ("Origin", "https://evil.example")], 403),
         ] {
             let started = ContinuousClock.now

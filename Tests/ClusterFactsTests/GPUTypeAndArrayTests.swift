@@ -70,4 +70,12 @@ struct GPUTypeAndArrayTests {
         #expect(facts.jobs(nil).waiting == tasks && tasks == lines.count + 3)
         #expect(facts.waitingByReason[PartitionUsage.allPartitions]?["JobArrayTaskLimit"] ?? 0 >= 4)
     }
+
+    @Test("nodes powering up or powered down while not responding are not out of service (20.11 and 21.08+)")
+    func powerSavingIsNotOutOfService() throws {
+        let nodes = NodeParser.parse(try Fixtures.text("versions/states-20.11-21.08/nodes.txt"), clock: Self.utc)
+        let out = ClusterFacts.outOfService(nodes).map(\.name)
+        #expect(out.contains("s20-a") && out.contains("s21-a") && out.contains("s21-b"), "\(out)")
+        #expect(!out.contains("s20-b") && !out.contains("s21-c") && !out.contains("s20-d"), "\(out)")
+    }
 }

@@ -99,6 +99,12 @@ struct CanRunCommand: SlashCommand {
                     "It fits in \(answer.elsewhere.count == 1 ? "partition" : "partitions") "
                         + answer.elsewhere.prefix(5).joined(separator: ", ") + ".")
             }
+        } else if answer.onDemand > 0, answer.onDemand + answer.nowCount >= request.nodes {
+            lines.append(
+                "**Yes, once powered up:** \(counted(answer.onDemand, "powered-down node")) could take it; Slurm "
+                    + "powers them up when the job is submitted, so it starts after their boot (the cluster's "
+                    + "ResumeTimeout at most).")
+            sbatchPartition = partition ?? answer.onDemandPartitions.first
         } else {
             lines.append("**Not now.**")
             if let later = answer.later {

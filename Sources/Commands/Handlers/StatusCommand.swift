@@ -129,6 +129,13 @@ struct StatusCommand: SlashCommand {
             fields.append(.init(name: "Out of service (\(troubled.count))", value: value))
         }
         let scopeName = partition ?? PartitionUsage.allPartitions
+        let onDemand = facts.capacity.readyOnDemand(in: partition)
+        if onDemand.nodes > 0 {
+            fields.append(
+                .init(
+                    name: "Powered down, ready on demand (\(onDemand.nodes))",
+                    value: "\(CanRunCommand.resources(onDemand.size)): Slurm powers them up when a job needs them."))
+        }
         if let gpus = facts.gpus[scopeName], !gpus.byType.isEmpty {
             var lines = gpus.byType.keys.sorted().map { type in
                 let count = gpus.byType[type]!
