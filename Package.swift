@@ -203,6 +203,8 @@ let package = Package(
 
         // libFuzzer target for the request parser through the connection state machine (scripts/fuzz http).
         .executableTarget(name: "http-fuzz", dependencies: ["HTTPServer"], path: "Tests/HTTPFuzz"),
+        // libFuzzer target for the Slurm parsers: nodes, partitions, jobs, accounting, host lists (scripts/fuzz slurm).
+        .executableTarget(name: "slurm-fuzz", dependencies: ["SlurmKit"], path: "Tests/SlurmFuzz"),
         .target(name: "FixtureSupport", dependencies: ["SlurmKit", "Threads"], path: "Tests/FixtureSupport"),
         .testTarget(name: "SlurmKitTests", dependencies: ["SlurmKit", "FixtureSupport"]),
         .testTarget(

@@ -115,14 +115,16 @@ public enum ArrayTasks {
         body = body.drop { $0 == "[" }
         while body.last == "]" { body = body.dropLast() }
         var total = 0
-        for item in body.split(separator: ",") {
-            let stepped = item.split(separator: ":", maxSplits: 1)
+        for item in body.split(separator: ",", omittingEmptySubsequences: false) {
+            let stepped = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             let step = stepped.count == 2 ? Int(stepped[1]) : 1
-            let bounds = stepped[0].split(separator: "-", maxSplits: 1)
-            guard let step, step > 0, let first = Int(bounds[0]) else { return nil }
+            let bounds = stepped[0].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let step, step > 0, let first = Int(bounds[0]), first >= 0 else { return nil }
             let last = bounds.count == 2 ? Int(bounds[1]) : first
             guard let last, last >= first else { return nil }
             total += (last - first) / step + 1
+            // Slurm's MaxArraySize is at most 4,000,001: anything larger is not an array it printed.
+            guard total <= 4_000_001 else { return nil }
         }
         return total > 0 ? total : nil
     }

@@ -20,7 +20,8 @@ public enum MemorySize {
         default: factor = 0
         }
         if factor != 0 { body.removeLast() } else { factor = 1 }
-        guard let value = Double(body), value >= 0, value.isFinite else { return nil }
+        // Past an exabyte it is not a memory size (and would not fit an Int): unreadable, not a crash.
+        guard let value = Double(body), value >= 0, value.isFinite, value * factor < 1e12 else { return nil }
         return Int(value * factor + 0.5)
     }
 

@@ -83,8 +83,9 @@ public enum SlurmDuration: Sendable, Hashable, CustomStringConvertible {
     private static func clockSeconds(_ text: String) -> Int? {
         var days = 0
         var clock = Substring(text)
+        // At most nine digits a part, as in the fast path: more would overflow, and Slurm prints no such time.
         if let dash = text.firstIndex(of: "-") {
-            guard let d = Int(text[..<dash]), d >= 0 else { return nil }
+            guard text[..<dash].utf8.count <= 9, let d = Int(text[..<dash]), d >= 0 else { return nil }
             days = d
             clock = text[text.index(after: dash)...]
         }
@@ -92,7 +93,9 @@ public enum SlurmDuration: Sendable, Hashable, CustomStringConvertible {
         guard (1...3).contains(parts.count) else { return nil }
         var values: [Int] = []
         for part in parts {
-            guard !part.isEmpty, part.utf8.allSatisfy(isDigit), let value = Int(part) else { return nil }
+            guard !part.isEmpty, part.utf8.count <= 9, part.utf8.allSatisfy(isDigit), let value = Int(part) else {
+                return nil
+            }
             values.append(value)
         }
         let seconds: Int

@@ -56,7 +56,10 @@ struct GPUTypeAndArrayTests {
         ] {
             #expect(ArrayTasks.count(text) == count, "\(text)")
         }
-        for bad in ["", "a-b", "5-3", "1-4:0", "[]"] { #expect(ArrayTasks.count(bad) == nil, "\(bad)") }
+        // The last two found by scripts/fuzz slurm (an index past the end, then an overflow).
+        for bad in ["", "a-b", "5-3", "1-4:0", "[]", "1,335,1,-,0-7", "0-9000000000000000000,0-9000000000000000000"] {
+            #expect(ArrayTasks.count(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("the lab's 12_[3-6%2] (Slurm 22.05) is four waiting jobs, throttled to two, in the facts")

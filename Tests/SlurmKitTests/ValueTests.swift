@@ -30,6 +30,17 @@ struct ValueTests {
         #expect(MemorySize.megabytes(text) == expected)
     }
 
+    @Test("memory and times too large for any machine are unreadable, not a crash (found by scripts/fuzz slurm)")
+    func memoryOverflow() {
+        for text in ["99999999999999999999999T", "1e300G", "9223372036854775807P", "1e12"] {
+            #expect(MemorySize.megabytes(text) == nil, "\(text)")
+        }
+        // And times so long they would overflow (found the same way).
+        for text in ["9999999999999999:00:00", "99999999999999-1:00:00", "1-999999999999999999"] {
+            #expect(SlurmDuration(parsing: text).seconds == nil, "\(text)")
+        }
+    }
+
     @Test("timestamps use the head node's offset, and round-trip")
     func timestamps() {
         let utc = SlurmClock(utcOffset: 0)
