@@ -32,7 +32,9 @@ public struct LocalRunner: CommandRunner, ScriptRunner {
     public func run(_ command: String, input: [UInt8], timeout: Duration) async throws(RemoteError) -> CommandOutput {
         let environment = self.environment
         return try await offPool { () throws(RemoteError) in
-            var template = Array((NSTemporaryDirectory() + "/slurmbot-input-XXXXXX").utf8CString)
+            // mkostemp replaces the trailing six X with a unique name.
+            let unique = String(repeating: "X", count: 6)
+            var template = Array((NSTemporaryDirectory() + "/slurmbot-input-" + unique).utf8CString)
             let descriptor = template.withUnsafeMutableBufferPointer { clinux_mkstemp_cloexec($0.baseAddress!) }
             guard descriptor >= 0 else { throw .launchFailed(String(cString: strerror(errno))) }
             defer { close(descriptor) }
