@@ -110,7 +110,7 @@ public struct Capacity: Sendable, Hashable {
                 let memory = (jobs[index].memoryMB ?? 0) * (jobs[index].memoryPerCPU ? cpus : 1)
                 let release = Release(
                     at: max(end, snapshot.takenAt),
-                    freed: Resources(cpus: cpus, memoryMB: memory, gpus: jobs[index].gres.gpuCount))
+                    freed: Resources(cpus: cpus, memoryMB: memory, gpus: jobs[index].gpus / perNode))
                 if let position = position[list] {
                     kept[position].releases.append(release)
                     continue

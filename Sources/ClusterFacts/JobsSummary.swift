@@ -130,7 +130,7 @@ public struct JobsSummary: Sendable, Hashable, Codable {
                 if running {
                     groups[slot].jobs.countRunning(
                         cpus: jobs[position].cpus,
-                        gpus: jobs[position].gres.gpuCount * max(1, jobs[position].nodeCount),
+                        gpus: jobs[position].gpus,
                         startedAt: jobs[position].startTime
                     ) {
                         RunningJob(

@@ -51,7 +51,7 @@ enum Shapes {
             "reason_words": waiting ? .string(JobReason.words(for: job.reason.code)) : nil,
             "cpus": .int(job.cpus), "memory_mb": .count(job.memoryMB),
             "memory_per_cpu": job.memoryPerCPU ? .bool(true) : nil, "gpus": .int(job.gpus),
-            "nodes": .int(job.nodeCount), "node_list": .text(job.nodeList),
+            "gpu_types": gpuTypes(job.gpusByType), "nodes": .int(job.nodeCount), "node_list": .text(job.nodeList),
             "time_limit_seconds": .count(job.timeLimit.seconds), "elapsed_seconds": .count(job.elapsed.seconds),
             "time_left_seconds": waiting || record.goneAt != nil ? nil : .count(job.timeLeft.seconds),
             "submitted_at": scope.moment(job.submitTime),

@@ -50,10 +50,14 @@ public struct Gres: Sendable, Hashable, CustomStringConvertible {
         return items
     }
 
-    /// Parses one entry. A bare name counts one; `gres:` and `gres/` prefixes (squeue `%b`, TRES) are dropped.
+    /// Parses one entry. A bare name counts one; `gres:` and `gres/` prefixes (squeue `%b`, TRES) are dropped, and
+    /// a count after `=` (24.11's tres-per-task `gres/gpu=2`, TRES `gres/gpu:a100=2`) reads as after `:`.
     public init?(parsing text: some StringProtocol) {
         var body = Substring(text.trimmingSpaces())
         if body.hasPrefix("gres:") || body.hasPrefix("gres/") { body = body.dropFirst(5) }
+        if let equals = body.lastIndex(of: "=") {
+            body = Substring(String(body[..<equals]) + ":" + body[body.index(after: equals)...])
+        }
         var detail: String?
         if let open = body.firstIndex(of: "("), body.hasSuffix(")") {
             detail = String(body[body.index(after: open)..<body.index(before: body.endIndex)])

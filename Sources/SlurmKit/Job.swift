@@ -26,6 +26,9 @@ public struct Job: Sendable, Hashable {
     public var memoryPerCPU: Bool
     /// GRES asked per node (`gpu:a100:2`).
     public var gres: [Gres]
+    /// GPUs asked per job or per task, and the TRES the job holds (the poll's `jobtres` section); nil when those
+    /// fields name no GPU or the poll did not read them.
+    public var tres: JobTRES?
     public var nodeList: String?
     public var submitTime: Int64?
     public var startTime: Int64?
@@ -42,7 +45,7 @@ public struct Job: Sendable, Hashable {
         timeLeft: SlurmDuration = .unknown("N/A"), nodeCount: Int = 1, cpus: Int = 1, memoryMB: Int? = nil,
         memoryPerCPU: Bool = false, gres: [Gres] = [], nodeList: String? = nil, submitTime: Int64? = nil,
         startTime: Int64? = nil, endTime: Int64? = nil, priority: Int? = nil, dependency: String? = nil,
-        reservation: String? = nil
+        reservation: String? = nil, tres: JobTRES? = nil
     ) {
         self.displayID = displayID
         self.jobID = jobID
@@ -72,10 +75,21 @@ public struct Job: Sendable, Hashable {
         self.priority = priority
         self.dependency = dependency
         self.reservation = reservation
+        self.tres = tres
     }
 
-    /// GPUs this job holds in total (per-node request times nodes).
-    public var gpus: Int { gres.gpuCount * max(1, nodeCount) }
+    /// GPUs this job holds or asks for in total: what its TRES say (`--gpus`, `--gpus-per-task`, tracked
+    /// `gres/gpu`), else the per-node request times nodes.
+    public var gpus: Int { tres?.gpus ?? gres.gpuCount * max(1, nodeCount) }
+
+    /// GPUs per type (`a100: 2`), typed TRES first, else the typed per-node request times nodes; untyped GPUs are
+    /// not in it.
+    public var gpusByType: [Gres] {
+        if let typed = tres?.gpusByType, !typed.isEmpty { return typed }
+        return gres.filter { $0.isGPU && $0.type != nil }.map {
+            Gres(name: "gpu", type: $0.type, count: $0.count * max(1, nodeCount))
+        }
+    }
 
     /// The partition the job counts in: a job submitted to several (`-p a,b`) counts in the first until it
     /// starts, when Slurm lists the one it runs in.

@@ -5,14 +5,16 @@
 /// unreachable, and each further query would only wait out Slurm's message timeout again (about 9 s each).
 /// The same markers go to stderr, so the parser can quote the failing command's own error message. Environment
 /// that changes Slurm's output (`SQUEUE_FORMAT`, `SLURM_TIME_FORMAT`, locale) is pinned. Without slurmdbd, ended
-/// jobs come from the job completion log (`sacct -c`, when `JobCompType` keeps one), without step lines.
+/// jobs come from the job completion log (`sacct -c`, when `JobCompType` keeps one), without step lines. The
+/// `jobtres` section is a second squeue (`-O`, which `-o` cannot print): GPUs asked with `--gpus` or
+/// `--gpus-per-task` are only in tres-per-job and tres-per-task, never in `%b`.
 public enum PollScript {
     /// The sections, in the order the script prints them.
     public enum Section: String, Sendable, CaseIterable {
-        case meta, nodes, partitions, jobs, accounting
+        case meta, nodes, partitions, jobs, jobtres, accounting
 
         /// Sections without which a poll is a failure; the others only add detail.
-        public var isRequired: Bool { self != .accounting }
+        public var isRequired: Bool { self != .accounting && self != .jobtres }
     }
 
     /// How far back `sacct` looks for ended jobs.
@@ -37,6 +39,7 @@ public enum PollScript {
             if [ "$rc" -ne 0 ]; then printf '\\n%s done\\n' "$m"; exit 0; fi
             section partitions scontrol -o show partition
             section jobs squeue -h -t all -o '\(JobParser.format)'
+            section jobtres squeue -h -t all -O '\(JobTRESParser.format)'
             accounting() {
               sacct -a -n -P -S \(accountingWindow) -E now -s CD,F,CA,TO,NF,OOM,PR,BF,DL -o \(AccountingParser.fields) ||
                 sacct -a -c -n -P -S \(accountingWindow) -E now -o \(AccountingParser.completionFields)

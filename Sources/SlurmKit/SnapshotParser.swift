@@ -60,8 +60,25 @@ public enum SnapshotParser {
         // a GCD worker, for about 0.1 s at 10,000 nodes; only the poller parses). Each gets its own copy of its
         // text: slices of one shared string would make both threads retain and release the same object for every
         // line.
+        var tresText: Substring?
+        if let found = sections[PollScript.Section.jobtres.rawValue] {
+            if found.status == 0 {
+                tresText = found.text
+            } else {
+                let said = errors[PollScript.Section.jobtres.rawValue].map { shorten(String($0.text)) } ?? ""
+                notes.append(
+                    "GPUs asked per job or per task unavailable (squeue -O status \(found.status))"
+                        + (said.isEmpty ? "" : ": \(said)"))
+            }
+        }
+        let tres = tresText.map(String.init)
         let (nodes, jobResult) = inParallel(
-            { NodeParser.parse(String(nodeText), clock: clock) }, { JobParser.parse(String(jobText), clock: clock) })
+            { NodeParser.parse(String(nodeText), clock: clock) },
+            {
+                var result = JobParser.parse(String(jobText), clock: clock)
+                if let tres { JobTRESParser.attach(JobTRESParser.parse(Substring(tres)), to: &result.jobs) }
+                return result
+            })
         if nodes.isEmpty {
             throw .unreadable(section: "nodes", detail: "no NodeName= records in \(lineCount(nodeText)) lines")
         }

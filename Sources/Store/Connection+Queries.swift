@@ -335,11 +335,11 @@ extension Connection {
     static let jobColumns = """
         job_id, display_id, array_job_id, array_task, het_job_id, het_offset, name, user, account, partition, qos, state,
         reason, submit_time, start_time, end_time, time_limit, node_count, cpus, memory_mb, gres, node_list, priority,
-        dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at, peak_memory_mb
+        dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at, peak_memory_mb, gpus
         """
 
     static func jobRecord(_ row: Statement) -> JobRecord {
-        let job = Job(
+        var job = Job(
             displayID: row.optionalText(1) ?? String(row.int(0)), jobID: row.int(0), arrayJobID: row.optionalInt(2),
             arrayTask: row.optionalText(3), hetJobID: row.optionalInt(4), hetOffset: row.optionalInt(5),
             name: row.text(6), user: row.text(7), account: row.optionalText(8), partition: row.text(9),
@@ -350,6 +350,9 @@ extension Connection {
             nodeList: row.optionalText(21), submitTime: row.optionalInt64(13), startTime: row.optionalInt64(14),
             endTime: row.optionalInt64(15), priority: row.optionalInt(22), dependency: row.optionalText(23)
         )
+        // The stored total keeps GPUs asked with --gpus or --gpus-per-task, which the per-node text cannot say.
+        let gpus = row.int(31)
+        if gpus != job.gpus { job.tres = JobTRES(gpus: gpus) }
         return JobRecord(
             job: job, firstSeen: row.int64(24), goneAt: row.optionalInt64(25),
             finalState: row.optionalText(26).map(JobState.init(rawValue:)), exitCode: row.optionalInt(27),

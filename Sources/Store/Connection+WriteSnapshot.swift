@@ -325,6 +325,7 @@ extension Connection {
             hash.add(item.type ?? "-")
             hash.add(item.count)
         }
+        hash.add(job.gpus)
         hash.add(job.nodeList ?? "-")
         hash.add(job.dependency ?? "-")
         return hash.int64

@@ -34,7 +34,7 @@ func run(_ input: [UInt8]) {
     case 5:
         _ = try? SnapshotParser.parse(stdout: text, stderr: "", nonce: "fuzz0", fallbackTime: 0)
     case 6:
-        _ = (Gres.parseList(text).gpuCount, TRES.parse(text))
+        _ = (Gres.parseList(text).gpuCount, TRES.parse(text), JobTRESParser.parse(Substring(text)).count)
         _ = (MemorySize.megabytes(text), SlurmDuration(parsing: text).seconds, JobReason(parsing: text).code)
     default:
         _ = ArrayTasks.count(text)

@@ -101,13 +101,15 @@ struct WhyCommand: SlashCommand {
         }
     }
 
-    /// The job's request as `/canrun` takes it: CPUs in all over its nodes, memory and GPUs per node.
+    /// The job's request as `/canrun` takes it: CPUs in all over its nodes, memory and GPUs per node (GPUs asked
+    /// per job spread over its nodes).
     static func fitRequest(_ job: Job) -> ResourceFit.Request {
         let nodes = max(1, job.nodeCount)
         let perNodeCPUs = (job.cpus + nodes - 1) / nodes
         let memory = (job.memoryMB ?? 0) * (job.memoryPerCPU ? perNodeCPUs : 1)
         return ResourceFit.Request(
-            cpus: max(1, job.cpus), memoryMB: memory, gpus: job.gres.gpuCount, seconds: job.timeLimit.seconds,
+            cpus: max(1, job.cpus), memoryMB: memory, gpus: (job.gpus + nodes - 1) / nodes,
+            seconds: job.timeLimit.seconds,
             nodes: nodes)
     }
 
