@@ -14,7 +14,7 @@ extension LabSuite {
     @Suite("job-end alerts from the real lab: every way a job ends, announced once, with its verdict")
     struct AlertsOverSSHTests {
         static let slurm = LocalRunner(environment: [
-            "SLURM_CONF": Lab.directory + "/etc/slurm.conf", "PATH": "/usr/bin:/bin:/usr/sbin:/sbin",
+            "SLURM_CONF": Lab.directory + "/etc/slurm.conf", "PATH": Lab.path,
         ])
 
         /// As root on this machine (the admin's side: node states, time limits).

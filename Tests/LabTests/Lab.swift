@@ -8,11 +8,16 @@ import Testing
     import Glibc
 #endif
 
-/// The project's lab (`scripts/lab`): a real Slurm 22.05 cluster with a bastion and a head-node sshd on loopback.
+/// The project's lab (`scripts/lab`): a real Slurm cluster with a bastion and a head-node sshd on loopback; Slurm
+/// 22.05 (this machine's Debian 12 packages), or 24.11 (Debian 13's, in a root of its own) with `LAB_SLURM=24.11`.
 ///
 /// The top-level lab suite starts it once, before its first test, and stops it after its last.
 enum Lab {
     static let directory = ProcessInfo.processInfo.environment["LAB"] ?? "/var/lib/slurmbot-lab"
+    /// The Slurm version to start: `LAB_SLURM` (scripts/test runs the lab tests once for each).
+    static let slurm = ProcessInfo.processInfo.environment["LAB_SLURM"] ?? "22.05"
+    /// Where admin commands find Slurm: the lab's wrappers first (the 24.11 root's commands), then this machine's.
+    static let path = directory + "/bin:/usr/bin:/bin:/usr/sbin:/sbin"
     static let script = Fixtures.root.deletingLastPathComponent().appendingPathComponent("scripts/lab").path
 
     /// The lab creates users and starts daemons, so it needs root; CI runs as root.
@@ -89,7 +94,7 @@ struct LabScope: SuiteTrait, TestScoping {
     func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        try await Lab.run("start", "--quick")
+        try await Lab.run("start", "--quick", "--slurm", Lab.slurm)
         do {
             try await function()
         } catch {
@@ -101,5 +106,7 @@ struct LabScope: SuiteTrait, TestScoping {
 }
 
 /// Every test that needs the lab lives below this suite, one at a time (several change the lab's state).
-@Suite("the real lab: Slurm 22.05 behind a bastion, on loopback", .serialized, .enabled(if: Lab.canRun), LabScope())
+@Suite(
+    "the real lab: Slurm 22.05 (or LAB_SLURM) behind a bastion, on loopback", .serialized, .enabled(if: Lab.canRun),
+    LabScope())
 struct LabSuite {}

@@ -83,7 +83,7 @@ extension LabSuite {
     struct PollerOverSSHTests {
         /// Node states and job states as Slurm itself prints them on the head node right now.
         static func slurmNow() async throws -> (nodes: [String: String], jobs: [String: String]) {
-            let environment = ["SLURM_CONF": Lab.directory + "/etc/slurm.conf", "PATH": "/usr/bin:/bin"]
+            let environment = ["SLURM_CONF": Lab.directory + "/etc/slurm.conf", "PATH": Lab.path]
             let nodes = try await LocalRunner(environment: environment).run(
                 "scontrol -o show node", timeout: .seconds(20))
             let jobs = try await LocalRunner(environment: environment).run(
@@ -134,7 +134,11 @@ extension LabSuite {
                     Dictionary(uniqueKeysWithValues: stored.1.map { ($0.job.displayID, $0.job.state.rawValue) })
                         == before.jobs)
                 #expect(stored.2?.source == "ssh labuser@127.0.0.1:2323 via labuser@127.0.0.1:2322")
-                #expect(stored.2?.slurmVersion == "slurm-wlm 22.05.8")
+                #expect(stored.2?.slurmVersion == "slurm-wlm \(try Lab.value("LAB_SLURM_VERSION"))")
+                // GPUs asked with --gpus and --gpus-per-task (squeue %b says N/A for both) are counted and stored.
+                let gpus = Dictionary(uniqueKeysWithValues: stored.1.map { (String($0.job.jobID), $0.job.gpus) })
+                let (perJob, perTask) = (try Lab.value("LAB_JOB_GPUSJOB"), try Lab.value("LAB_JOB_GPUSTASK"))
+                #expect(gpus[perJob] == 1 && gpus[perTask] == 2)
                 // The lab's mix is all there: drained, draining, down, reserved, maintenance, never-started nodes.
                 let states = Set(before.nodes.values)
                 for state in ["IDLE+DRAIN", "IDLE+MAINTENANCE+RESERVED", "IDLE+RESERVED", "DOWN"] {
