@@ -179,7 +179,7 @@ let package = Package(
                 "Poller", "SlurmbotSettings", "Commands", "Demo", "DiscordModels", "DiscordAPI", "Store", "Remote",
                 "Analyst", "AnalystModels", "AnalystFake", "MCPServer",
                 "SimulatedRunner",
-                "KnownHosts", "SlurmKit", "Reports", .product(name: "MCP", package: "swift-sdk"),
+                "KnownHosts", "SlurmKit", "Reports", "HTTPClient", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,8 +1,9 @@
 /// The Discord side of the configuration (names as in `.env.example`), checked with messages that name the setting.
 extension Settings {
-    /// `DISCORD_PUBLIC_KEY`: the application's public key, 64 hex digits.
+    /// `DISCORD_PUBLIC_KEY` (or `DISCORD_PUBLIC_KEY_FILE`, as containers and systemd credentials hand it over):
+    /// the application's public key, 64 hex digits.
     public func discordPublicKey() throws(SettingsError) -> String {
-        guard let key = self["DISCORD_PUBLIC_KEY"] else {
+        guard let key = secret("DISCORD_PUBLIC_KEY") else {
             throw SettingsError(
                 "DISCORD_PUBLIC_KEY is not set: copy the application's public key from the Developer Portal")
         }

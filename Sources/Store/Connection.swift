@@ -17,7 +17,10 @@ public final class Connection {
     /// - Parameters:
     ///   - busyTimeout: milliseconds to wait for another process's lock before failing with SQLITE_BUSY.
     ///   - readOnly: open without write access (readers such as the status command).
-    public init(path: String, busyTimeout: Int32 = 5000, readOnly: Bool = false) throws(SQLiteError) {
+    ///   - tuned: false leaves SQLite's defaults (no WAL): for a backup's destination, which must be one file.
+    public init(path: String, busyTimeout: Int32 = 5000, readOnly: Bool = false, tuned: Bool = true)
+        throws(SQLiteError)
+    {
         var db: OpaquePointer?
         let flags =
             readOnly
@@ -36,6 +39,7 @@ public final class Connection {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeout)
+        guard tuned else { return }
         do {
             if !readOnly {
                 try execute("PRAGMA journal_mode=WAL")

@@ -7,7 +7,7 @@ struct SlurmbotCommand: AsyncParsableCommand {
         abstract: "slurmbot: a Slurm cluster, seen from Discord.",
         subcommands: [
             DemoCommand.self, StatusCommand.self, RenderCommand.self, PollScriptCommand.self, TrustHostCommand.self,
-            RegisterCommandsCommand.self, MCPCommand.self,
+            RegisterCommandsCommand.self, MCPCommand.self, BackupCommand.self, HealthcheckCommand.self,
         ]
     )
 }

@@ -1,3 +1,5 @@
+import FixtureSupport
+import Foundation
 import Testing
 
 @testable import Poller
@@ -22,6 +24,13 @@ struct DiscordSettingsTests {
         #expect(try set.guildIDs() == ["123", "456"])
         #expect(Settings.parseListenAddress("::1:80") == nil && Settings.parseListenAddress("h:99999") == nil)
         #expect(Settings.parseListenAddress("0.0.0.0:0")! == ("0.0.0.0", 0))
+        // As a container secret or a systemd credential hands it over: a file, with its trailing newline.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try (String(repeating: "0f", count: 32) + "\n").write(
+            toFile: directory.file("key"), atomically: true, encoding: .utf8)
+        let fromFile = Settings(values: ["DISCORD_PUBLIC_KEY_FILE": directory.file("key")])
+        #expect(try fromFile.discordPublicKey() == String(repeating: "0f", count: 32))
     }
 
     @Test(
