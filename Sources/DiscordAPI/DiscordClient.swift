@@ -84,6 +84,49 @@ public final class DiscordClient: Sendable {
         return (try? JSONDecoder().decode([[String: AnyCodableValue]].self, from: Data(response.body))) ?? []
     }
 
+    // MARK: - Reading the set-up (slurmbot doctor)
+
+    /// The application the bot token belongs to: its id and name (`GET /applications/@me`).
+    public func currentApplication() async throws(DiscordError) -> (id: String, name: String) {
+        struct Application: Decodable { var id: String, name: String }
+        let response = try await send(
+            "GET", "/applications/@me", body: [], contentType: "application/json", authorized: true)
+        guard let application = try? JSONDecoder().decode(Application.self, from: Data(response.body)) else {
+            throw .failed("no application in Discord's answer")
+        }
+        return (application.id, application.name)
+    }
+
+    /// The names of the commands registered globally or in one guild.
+    public func commandNames(applicationID: String, guildID: String? = nil) async throws(DiscordError) -> [String] {
+        struct Named: Decodable { var name: String }
+        let path =
+            guildID.map { "/applications/\(applicationID)/guilds/\($0)/commands" }
+            ?? "/applications/\(applicationID)/commands"
+        let response = try await send("GET", path, body: [], contentType: "application/json", authorized: true)
+        guard let commands = try? JSONDecoder().decode([Named].self, from: Data(response.body)) else {
+            throw .failed("no command list in Discord's answer")
+        }
+        return commands.map(\.name)
+    }
+
+    /// A channel's name, which the bot can read only if it can see the channel (`GET /channels/ID`).
+    public func channelName(_ channelID: String) async throws(DiscordError) -> String {
+        struct Channel: Decodable { var name: String? }
+        let response = try await send(
+            "GET", "/channels/\(channelID)", body: [], contentType: "application/json", authorized: true)
+        return (try? JSONDecoder().decode(Channel.self, from: Data(response.body)))?.name ?? channelID
+    }
+
+    /// An incoming webhook's name, read without posting (`GET` on the webhook's own URL, which needs no token).
+    public func webhookName(url: String) async throws(DiscordError) -> String {
+        struct Webhook: Decodable { var name: String? }
+        let response = try await send(
+            "GET", url, body: [], contentType: "application/json", authorized: false, route: "GET webhook",
+            absolute: true)
+        return (try? JSONDecoder().decode(Webhook.self, from: Data(response.body)))?.name ?? "webhook"
+    }
+
     // MARK: - Alerts (bot token, or an incoming webhook)
 
     /// Opens (or finds: Discord returns the same one) the direct-message channel with a user; returns its id.

@@ -72,6 +72,8 @@ public final class FakeDiscord: Sendable {
         var messages: [Message] = []
         var closedDMs: Set<String> = []
         var channels: Set<String> = []
+        /// The command names last registered, by scope ("global" or a guild id), for GET to read back.
+        var commands: [String: [String]] = [:]
     }
 
     final class Box: Sendable {
@@ -89,6 +91,9 @@ public final class FakeDiscord: Sendable {
             configuration: .init(host: "127.0.0.1", port: 0),
             responder: Responder(botToken: botToken, box: box), logger: Logger(label: "fake-discord"))
     }
+
+    /// The application id the fake answers `GET /applications/@me` with.
+    public static let applicationID = "1100000000000000001"
 
     /// What to give as `DISCORD_API_BASE`.
     public var baseURL: String { "http://127.0.0.1:\(server.port)/api/v10" }
@@ -223,7 +228,31 @@ public final class FakeDiscord: Sendable {
                 guard problems.isEmpty else {
                     return Self.json(400, #"{"message": "Invalid Form Body", "code": 50035}"#)
                 }
+                let names =
+                    ((try? JSONSerialization.jsonObject(with: Data(request.body))) as? [[String: Any]] ?? [])
+                    .compactMap { $0["name"] as? String }
+                box.state.withLock { $0.commands[parts.count == 5 ? parts[3] : "global"] = names }
                 return Self.json(200, String(decoding: request.body, as: UTF8.self), extra)
+            case ("GET", "applications", 2) where parts[1] == "@me":
+                guard authorized else { return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#) }
+                return Self.json(200, #"{"id": "\#(FakeDiscord.applicationID)", "name": "slurmbot-fake"}"#, extra)
+            case ("GET", "applications", 3) where parts[2] == "commands",
+                ("GET", "applications", 5) where parts[2] == "guilds" && parts[4] == "commands":
+                guard authorized else { return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#) }
+                let names = box.state.withLock { $0.commands[parts.count == 5 ? parts[3] : "global"] ?? [] }
+                let list = names.map { #"{"id": "1", "name": "\#($0)"}"# }.joined(separator: ",")
+                return Self.json(200, "[\(list)]", extra)
+            case ("GET", "webhooks", 3):
+                // A webhook answers GET on its own URL, token in the path; this fake knows only numeric ids.
+                guard parts[1].allSatisfy(\.isNumber) else {
+                    return Self.json(404, #"{"message": "Unknown Webhook", "code": 10015}"#)
+                }
+                return Self.json(200, #"{"id": "\#(parts[1])", "name": "alerts", "type": 1}"#, extra)
+            case ("GET", "channels", 2):
+                guard authorized else { return Self.json(401, #"{"message": "401: Unauthorized", "code": 0}"#) }
+                let known = box.state.withLock { $0.channels.contains(parts[1]) }
+                guard known else { return Self.json(404, #"{"message": "Unknown Channel", "code": 10003}"#) }
+                return Self.json(200, #"{"id": "\#(parts[1])", "name": "ops", "type": 0}"#, extra)
             default:
                 return Self.json(404, #"{"message": "Unknown Webhook", "code": 10015}"#)
             }

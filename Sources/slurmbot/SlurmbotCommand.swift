@@ -8,6 +8,7 @@ struct SlurmbotCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, StatusCommand.self, RenderCommand.self, PollScriptCommand.self, TrustHostCommand.self,
             RegisterCommandsCommand.self, MCPCommand.self, BackupCommand.self, HealthcheckCommand.self,
+            DoctorCommand.self,
         ]
     )
 }
