@@ -90,14 +90,29 @@ public struct Gres: Sendable, Hashable, CustomStringConvertible {
         default: break
         }
         if factor != 1 { body = body.dropLast() }
-        return Int(body).map { $0 * factor }
+        // A count no machine has (past Int once scaled) is unreadable, not a crash (found by scripts/fuzz slurm).
+        guard let count = Int(body), count >= 0 else { return nil }
+        let (scaled, overflow) = count.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : scaled
     }
+}
+
+/// Counts multiplied or summed from what Slurm printed: odd output cannot overflow them into a crash; they stop at
+/// `Int.max`, far past any real cluster.
+func saturating(_ a: Int, times b: Int) -> Int {
+    let (product, overflow) = a.multipliedReportingOverflow(by: b)
+    return overflow ? Int.max : product
+}
+
+func saturating(_ a: Int, plus b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
 }
 
 extension [Gres] {
     /// The number of GPUs in this list.
     public var gpuCount: Int {
-        reduce(0) { $0 + ($1.isGPU ? $1.count : 0) }
+        reduce(0) { saturating($0, plus: $1.isGPU ? $1.count : 0) }
     }
 
     /// GPU models present (`a100`), for summaries like "3 of 8 A100s free".

@@ -80,14 +80,14 @@ public struct Job: Sendable, Hashable {
 
     /// GPUs this job holds or asks for in total: what its TRES say (`--gpus`, `--gpus-per-task`, tracked
     /// `gres/gpu`), else the per-node request times nodes.
-    public var gpus: Int { tres?.gpus ?? gres.gpuCount * max(1, nodeCount) }
+    public var gpus: Int { tres?.gpus ?? saturating(gres.gpuCount, times: max(1, nodeCount)) }
 
     /// GPUs per type (`a100: 2`), typed TRES first, else the typed per-node request times nodes; untyped GPUs are
     /// not in it.
     public var gpusByType: [Gres] {
         if let typed = tres?.gpusByType, !typed.isEmpty { return typed }
         return gres.filter { $0.isGPU && $0.type != nil }.map {
-            Gres(name: "gpu", type: $0.type, count: $0.count * max(1, nodeCount))
+            Gres(name: "gpu", type: $0.type, count: saturating($0.count, times: max(1, nodeCount)))
         }
     }
 

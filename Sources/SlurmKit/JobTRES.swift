@@ -30,7 +30,7 @@ public struct JobTRES: Sendable, Hashable {
         let perTaskOnly = perJob.gpuCount == 0
         if typed.isEmpty {
             typed = (perTaskOnly ? perTask : perJob).filter { $0.isGPU && $0.type != nil }.map {
-                Gres(name: "gpu", type: $0.type, count: $0.count * (perTaskOnly ? tasks : 1))
+                Gres(name: "gpu", type: $0.type, count: saturating($0.count, times: perTaskOnly ? tasks : 1))
             }
         }
         let total: Int? =
@@ -39,9 +39,9 @@ public struct JobTRES: Sendable, Hashable {
             } else if perJob.gpuCount > 0 {
                 perJob.gpuCount
             } else if perTask.gpuCount > 0 {
-                perTask.gpuCount * tasks
+                saturating(perTask.gpuCount, times: tasks)
             } else if !typed.isEmpty {
-                typed.reduce(0) { $0 + $1.count }
+                typed.reduce(0) { saturating($0, plus: $1.count) }
             } else {
                 nil
             }

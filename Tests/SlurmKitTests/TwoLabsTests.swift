@@ -110,6 +110,10 @@ struct TwoLabsTests {
             #expect(Gres(parsing: text) == Gres(name: "gpu", count: 2), "\(text)")
         }
         #expect(Gres(parsing: "gres/gpu:a100=2") == Gres(name: "gpu", type: "a100", count: 2))
+        // 24.11's tres-per-task carries `mem=…M`; a size past Int once scaled is unreadable, not a crash.
+        #expect(Gres.parseList("mem=9999999999999M,gpu=9999999999999G").gpuCount == 1, "unreadable counts, no crash")
+        let huge = JobTRESParser.parse("5|4294967293|N/A|gres/gpu=9223372036854775807|N/A|")
+        #expect(huge[5]?.gpus == Int.max, "saturated, not overflowed")
         #expect(Gres(parsing: "gpu:tesla:2(IDX:0-1)") == Gres(name: "gpu", type: "tesla", count: 2, detail: "IDX:0-1"))
     }
 }
