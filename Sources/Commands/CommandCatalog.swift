@@ -74,6 +74,18 @@ public enum CommandCatalog {
         CommandDefinition(
             name: "watches", description: "My watches, and any alert that could not be delivered", options: [cluster]),
         CommandDefinition(
+            name: "link", description: "Link my Discord account to my Slurm account (proven by a tiny job)",
+            options: [
+                OptionDefinition(
+                    .string, "cluster_user", "Your login on the cluster", required: true, autocomplete: true,
+                    maxLength: 32),
+                cluster,
+            ]),
+        CommandDefinition(name: "unlink", description: "Unlink my Slurm account", options: [cluster]),
+        CommandDefinition(
+            name: "myjobs", description: "My running and waiting jobs, with time left and why they wait",
+            options: [cluster]),
+        CommandDefinition(
             name: "summary", description: "The cluster in a few sentences: what is free, what is full, what changed",
             options: [partition, cluster]),
         CommandDefinition(

@@ -21,7 +21,8 @@ public struct CommandTable: Sendable {
     public static var standard: CommandTable {
         let handlers: [any SlashCommand] = [
             StatusCommand(), QueueCommand(), HistoryCommand(), HeatmapCommand(), InspectCommand(), CanRunCommand(),
-            WhyCommand(), WatchCommand(), UnwatchCommand(), WatchesCommand(), SummaryCommand(), AskCommand(),
+            WhyCommand(), WatchCommand(), UnwatchCommand(), WatchesCommand(), LinkCommand(), UnlinkCommand(),
+            MyJobsCommand(), SummaryCommand(), AskCommand(),
         ]
         let listed = Set(handlers.map(\.definition.name) + ["help"])
         return CommandTable(

@@ -6,7 +6,7 @@ import Store
 ///
 /// What the user typed only filters names in memory; it never reaches a query or a command.
 public enum Suggestions {
-    static let options: Set<String> = ["node", "partition", "cluster", "user"]
+    static let options: Set<String> = ["node", "partition", "cluster", "user", "cluster_user"]
 
     /// At most 25 names: those starting with `typed` first, then those containing it, each in natural order.
     static func rank(_ names: [String], typed: String) -> [String] {

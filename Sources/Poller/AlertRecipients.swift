@@ -24,7 +24,9 @@ struct AlertRecipients {
 
     /// Everyone watching this job (by its id or its array's) or its user, once each; a job watch wins over a user
     /// watch for how to notify, and either asks for the time-limit warning.
-    func watchers(of job: Job, among watches: [Watch]) -> [Watcher] {
+    /// - Parameter linked: Discord user to the Slurm account they proved (`/link`): such a watcher owns the
+    ///   job when the accounts match, and is told "your job".
+    func watchers(of job: Job, among watches: [Watch], linked: [String: String] = [:]) -> [Watcher] {
         var found: [String: Watcher] = [:]
         var order: [String] = []
         func add(_ watcher: Watcher) {
@@ -39,10 +41,16 @@ struct AlertRecipients {
         }
         let ids = Set([job.displayID, String(job.jobID)] + (job.arrayJobID.map { [String($0)] } ?? []))
         for watch in watches where watch.kind == .job && ids.contains(watch.subject) {
-            add(Watcher(discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn))
+            add(
+                Watcher(
+                    discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn,
+                    owns: linked[watch.discordUser] == job.user))
         }
         for watch in watches where watch.kind == .user && watch.subject == job.user {
-            add(Watcher(discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn))
+            add(
+                Watcher(
+                    discordUser: watch.discordUser, notify: watch.notify, channel: watch.channel, warn: watch.warn,
+                    owns: linked[watch.discordUser] == job.user))
         }
         if let defaults = defaultWatch, defaults.clusterUser == job.user {
             add(Watcher(discordUser: defaults.discordUser, notify: defaults.notify, owns: true))

@@ -23,18 +23,20 @@ struct JobEndAlerts {
         let ends = try connection.unnoticedJobEnds(cluster: cluster)
         guard !ends.isEmpty else { return 0 }
         let watches = try connection.watches(cluster: cluster)
+        let linked = try connection.linkedAccounts(cluster: cluster)
         var queued = 0
         var noticed: [Int] = []
         var finished: [String] = []
         var arrays: [Int: [JobRecord]] = [:]
         for record in ends {
-            if record.job.isPendingArrayRemainder {
+            // A /link proof job (`--wrap=true`) is a handshake, not work: its end is nobody's news.
+            if record.job.isPendingArrayRemainder || record.job.name.hasPrefix(Link.proofPrefix) {
                 noticed.append(record.job.jobID)
             } else if let array = record.job.arrayJobID {
                 arrays[array, default: []].append(record)
             } else {
                 let end = Self.end(record)
-                for watcher in recipients.watchers(of: record.job, among: watches) {
+                for watcher in recipients.watchers(of: record.job, among: watches, linked: linked) {
                     let payload = JobEndMessage.single(
                         end, cluster: cluster, mention: watcher.mention, ownedByRecipient: watcher.owns)
                     let key =
@@ -50,7 +52,7 @@ struct JobEndAlerts {
         for (arrayJobID, tasks) in arrays.sorted(by: { $0.key < $1.key }) {
             guard try connection.unfinishedTasks(cluster: cluster, arrayJobID: arrayJobID) == 0 else { continue }
             let ends = tasks.map(Self.end)
-            for watcher in recipients.watchers(of: tasks[0].job, among: watches) {
+            for watcher in recipients.watchers(of: tasks[0].job, among: watches, linked: linked) {
                 let payload = JobEndMessage.array(
                     ends, arrayJobID: arrayJobID, cluster: cluster, mention: watcher.mention,
                     ownedByRecipient: watcher.owns)

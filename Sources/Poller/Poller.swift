@@ -1,8 +1,8 @@
-import SlurmbotSettings
 public import Foundation
 public import Logging
 public import Remote
 import SlurmKit
+import SlurmbotSettings
 public import Store
 
 /// One poll cycle: run the combined command, parse it, write the snapshot in one transaction, or record why not.
@@ -78,6 +78,7 @@ public struct Poller: Sendable {
         let recipients = AlertRecipients(defaultWatch: alerts?.resolvedDefaultWatch)
         let jobEnds = JobEndAlerts(cluster: cluster, recipients: recipients)
         let timeLimits = TimeLimitWarnings(cluster: cluster, recipients: recipients)
+        let links = LinkProofs(cluster: cluster, recipients: recipients, canDirectMessage: alerts?.hasBotToken == true)
         let ops = opsAlerts
         do {
             let summary = try await database.run { connection in
@@ -86,6 +87,7 @@ public struct Poller: Sendable {
                 let summary = try connection.recordSnapshot(
                     snapshot, cluster: cluster, source: source, startedAt: now, durationMS: durationMS,
                     transitions: { firstPoll, written in
+                        try links.complete(connection, at: snapshot.takenAt)
                         _ = try jobEnds.queue(connection, at: snapshot.takenAt, firstPoll: firstPoll)
                         _ = try timeLimits.queue(connection, at: snapshot.takenAt)
                         try ops.queueNodeChanges(connection, written.nodeStateChanges, at: snapshot.takenAt)

@@ -14,9 +14,10 @@ struct TimeLimitWarnings {
         guard !watches.isEmpty else { return 0 }
         let running = try connection.jobsNearTimeLimit(cluster: cluster, at: at, share: TimeLimitMessage.threshold)
             .map(\.job).filter { TimeLimitMessage.isDue($0, now: at) }
+        let linked = try connection.linkedAccounts(cluster: cluster)
         var queued = 0
         for job in running {
-            for watcher in recipients.watchers(of: job, among: watches) where watcher.warn {
+            for watcher in recipients.watchers(of: job, among: watches, linked: linked) where watcher.warn {
                 let payload = TimeLimitMessage.warning(
                     job, now: at, cluster: cluster, mention: watcher.mention, ownedByRecipient: watcher.owns)
                 let key = "time-limit:\(cluster):\(job.jobID):\(job.submitTime ?? 0):\(watcher.discordUser)"

@@ -31,7 +31,7 @@ extension Connection {
             throw error
         }
         // The copy's connection is closed by now, so everything is in its main file.
-        guard link(partial, path) == 0 else {
+        guard Glibc.link(partial, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(partial)
             throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(reason)")

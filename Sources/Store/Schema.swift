@@ -224,6 +224,21 @@ enum Schema {
         );
         CREATE INDEX summaries_by_time ON summaries(cluster, id);
         """,
+        // 7: accounts linked by proof: a Discord user asks for a Slurm account (`/link`), gets a one-time code, and
+        // a job named `slurmbot-link-CODE` owned by that account, seen by a poll before the code expires, completes
+        // it. One row per person and cluster; `linked_at` is NULL while the proof is awaited.
+        """
+        CREATE TABLE links (
+            cluster TEXT NOT NULL,
+            discord_user TEXT NOT NULL,
+            cluster_user TEXT NOT NULL,
+            code TEXT NOT NULL UNIQUE,
+            issued_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            linked_at INTEGER,
+            PRIMARY KEY (cluster, discord_user)
+        );
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.

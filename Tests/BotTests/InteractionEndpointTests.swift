@@ -101,7 +101,8 @@ struct InteractionEndpointTests {
                 "/inspect node [cluster]", "/canrun [cpus] [mem] [gpus] [partition] [time] [nodes] [cluster]",
                 "/why job [cluster]", "/watch [job] [user] [notify] [warn] [cluster]",
                 "/unwatch [job] [user] [cluster]",
-                "/watches [cluster]", "/summary [partition] [cluster]", "/ask question [cluster]", "/help",
+                "/watches [cluster]", "/link cluster_user [cluster]", "/unlink [cluster]", "/myjobs [cluster]",
+                "/summary [partition] [cluster]", "/ask question [cluster]", "/help",
             ])
         #expect((embed["description"] as? String)?.contains("later version") == false, "nothing promised")
         #expect((data["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == [])

@@ -296,7 +296,7 @@ struct ServerBinaryTests {
         }
         let global = try await run([])
         #expect(global.exitStatus == 0, "\(global.stderr)")
-        #expect(global.stdout.contains("Registered 13 commands globally"))
+        #expect(global.stdout.contains("Registered 16 commands globally"))
         let put = try #require(fake.requests.last)
         #expect(put.path == "/api/v10/applications/4242/commands" && put.problems.isEmpty, "\(put.problems)")
         let names = try #require(try JSONSerialization.jsonObject(with: Data(put.body)) as? [[String: Any]]).map {
@@ -305,7 +305,7 @@ struct ServerBinaryTests {
         #expect(
             names == [
                 "status", "queue", "history", "heatmap", "inspect", "canrun", "why", "watch", "unwatch", "watches",
-                "summary", "ask", "help",
+                "link", "unlink", "myjobs", "summary", "ask", "help",
             ])
         let guild = try await run(["--guild", "77"])
         #expect(guild.exitStatus == 0 && fake.requests.last?.path == "/api/v10/applications/4242/guilds/77/commands")

@@ -33,7 +33,7 @@ extension LabSuite {
                 "✓ bastion login: labuser@127.0.0.1:", "✓ head host key: labuser@127.0.0.1:",
                 "✓ head sinfo -V: slurm-wlm \(try Lab.value("LAB_SLURM_VERSION"))", "✓ schema: version",
                 "✓ integrity: quick_check ok", "✓ last poll: cluster slurmbotlab:",
-                "✓ Discord bot token: the application slurmbot-fake", "✓ commands: 13 registered (global)",
+                "✓ Discord bot token: the application slurmbot-fake", "✓ commands: 16 registered (global)",
                 "✓ ops alerts channel: #ops is visible to the bot",
                 "✓ alert webhook: 'alerts' answers (nothing posted)",
                 "✓ alert DM: labuser's jobs: a DM channel with 7770000000000000001 opens",
