@@ -16,10 +16,14 @@ struct LinkProofs {
         let done = try connection.completeLinks(cluster: cluster, at: at)
         guard canDirectMessage else { return done }
         for link in done {
-            try connection.addWatch(
-                Watch(
-                    cluster: cluster, kind: .user, subject: link.clusterUser, discordUser: link.discordUser,
-                    notify: .dm, createdAt: at))
+            // A watch of their own on the account (in a channel, say) is kept as they set it.
+            let own = try connection.watches(cluster: cluster, discordUser: link.discordUser)
+            if !own.contains(where: { $0.kind == .user && $0.subject == link.clusterUser }) {
+                try connection.addWatch(
+                    Watch(
+                        cluster: cluster, kind: .user, subject: link.clusterUser, discordUser: link.discordUser,
+                        notify: .dm, createdAt: at))
+            }
             let text =
                 "Linked: you are `\(link.clusterUser)` on cluster \(cluster), as Slurm itself said (job "
                 + "`\(link.proofJobName)`). Your jobs' ends now reach you here; `/myjobs` lists your jobs, "

@@ -44,6 +44,9 @@ extension Connection {
                         AND jobs.submit_time >= links.issued_at - 60 AND jobs.submit_time <= links.expires_at)
                 """
         ).query([.text(cluster)], Self.linkRow)
+        // Requests never proven are forgotten a day after their code expired.
+        try statement("DELETE FROM links WHERE cluster = ? AND linked_at IS NULL AND expires_at < ?")
+            .run([.text(cluster), .integer(at - 86_400)])
         let mark = try statement("UPDATE links SET linked_at = ? WHERE cluster = ? AND discord_user = ?")
         for link in proven { try mark.run([.integer(at), .text(cluster), .text(link.discordUser)]) }
         return proven.map {

@@ -39,6 +39,16 @@ struct LinkProofTests {
                 Link(
                     cluster: "lab", discordUser: "3003", clusterUser: "labuser", code: "EXPD2345",
                     issuedAt: issued - 4000, expiresAt: issued - 2200))
+            // One that expired days ago: forgotten at the next poll.
+            try connection.requestLink(
+                Link(
+                    cluster: "lab", discordUser: "3004", clusterUser: "bob", code: "OLDD2345",
+                    issuedAt: issued - 400_000, expiresAt: issued - 398_200))
+            // alice already watches her jobs in a channel: linking keeps that, it adds no DM watch.
+            try connection.addWatch(
+                Watch(
+                    cluster: "lab", kind: .user, subject: "alice", discordUser: "3001", notify: .channel,
+                    channel: "777", createdAt: 0))
         }
         Self.proofJob(cluster, id: 900, name: "slurmbot-link-ABCD2345", user: "alice", submitted: issued + 20)
         Self.proofJob(cluster, id: 901, name: "slurmbot-link-WXYZ6789", user: "alice", submitted: issued + 20)
@@ -57,7 +67,8 @@ struct LinkProofTests {
         }
         #expect(alice?.linkedAt == cluster.now && bob?.linkedAt == nil && late?.linkedAt == nil)
         #expect(accounts == ["3001": "alice"])
-        #expect(watches.map { "\($0.kind):\($0.subject):\($0.notify)" } == ["user:alice:dm"])
+        #expect(watches.map { "\($0.kind):\($0.subject):\($0.notify)" } == ["user:alice:channel"])
+        #expect(try await database.run { try $0.link(cluster: "lab", discordUser: "3004") } == nil)
         let confirmations = fake.messages.filter { $0.channel == "dm-3001" }
         #expect(
             confirmations.count == 1 && confirmations[0].content.hasPrefix("Linked: you are `alice` on cluster lab"))
@@ -66,6 +77,8 @@ struct LinkProofTests {
             !fake.messages.contains { $0.json.map { "\($0)" }?.contains("slurmbot-link-ABCD2345 ") == true },
             "the proof job's own end is nobody's news")
 
+        // A day after its code expired, an unproven request is forgotten; the pending ones are kept meanwhile.
+        #expect(try await database.run { try $0.link(cluster: "lab", discordUser: "3003") } != nil)
         // The next poll links nothing twice and sends no second confirmation.
         try cluster.step()
         #expect(try await poller.pollOnce(now: cluster.now).isStored)
@@ -75,8 +88,8 @@ struct LinkProofTests {
         cluster.end(4, state: "COMPLETED")
         try cluster.step()
         #expect(try await poller.pollOnce(now: cluster.now).isStored)
-        let end = try #require(fake.messages.last { $0.channel == "dm-3001" })
-        #expect(end.content.hasPrefix("Your job"), "\(end.content)")
+        let end = try #require(fake.messages.last { $0.channel == "777" && $0.content.contains("<@3001>") })
+        #expect(end.content.hasPrefix("<@3001> your job"), "\(end.content)")
     }
 }
 
