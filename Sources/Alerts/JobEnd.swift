@@ -11,12 +11,15 @@ public struct JobEnd: Sendable, Hashable {
     public var endedAt: Int64?
     /// The most memory Slurm saw it use (MaxRSS), when accounting reported one.
     public var peakMemoryMB: Int?
+    /// CPU time its steps used (TotalCPU), when accounting reported it.
+    public var cpuSeconds: Int?
 
     public init(
         job: Job, state: JobState?, exitCode: Int? = nil, signal: Int? = nil, endedAt: Int64? = nil,
-        peakMemoryMB: Int? = nil
+        peakMemoryMB: Int? = nil, cpuSeconds: Int? = nil
     ) {
         self.peakMemoryMB = peakMemoryMB
+        self.cpuSeconds = cpuSeconds
         self.job = job
         self.state = state
         self.exitCode = exitCode

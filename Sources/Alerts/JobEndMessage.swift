@@ -25,6 +25,15 @@ public enum JobEndMessage {
         if let limit = job.timeLimit.seconds {
             fields.append(.init(name: "Time limit", value: DurationWords.text(limit), inline: true))
         }
+        if let efficiency = Efficiency(end) {
+            fields.append(
+                .init(
+                    name: "How it used what it asked for",
+                    value: efficiency.line
+                        + (efficiency.smallerRequest.map {
+                            "\nIt would have fitted in `\($0)`, half again what it used."
+                        } ?? "")))
+        }
         let embed = Embed(
             title: String("Job \(job.displayID) · \(UserText.plain(job.name, 200))".prefix(256)),
             description: Verdict.of(end), color: color(end.state, exitCode: end.exitCode),

@@ -72,6 +72,6 @@ struct JobEndAlerts {
     static func end(_ record: JobRecord) -> JobEnd {
         JobEnd(
             job: record.job, state: record.finalState, exitCode: record.exitCode, signal: record.exitSignal,
-            endedAt: record.endedAt, peakMemoryMB: record.peakMemoryMB)
+            endedAt: record.endedAt, peakMemoryMB: record.peakMemoryMB, cpuSeconds: record.cpuSeconds)
     }
 }

@@ -11,12 +11,15 @@ public struct AccountingRecord: Sendable, Hashable {
     /// The largest resident memory any of its steps reached (sacct's MaxRSS, sampled by Slurm every few seconds);
     /// nil when no step reported one.
     public var peakMemoryMB: Int?
+    /// CPU time its steps used (sacct's TotalCPU, user and system), in whole seconds; nil when not reported.
+    public var cpuSeconds: Int?
 
     public init(
         jobID: Int, displayID: String, state: JobState, exitCode: Int?, signal: Int?, elapsed: SlurmDuration,
-        endTime: Int64?, peakMemoryMB: Int? = nil
+        endTime: Int64?, peakMemoryMB: Int? = nil, cpuSeconds: Int? = nil
     ) {
         self.peakMemoryMB = peakMemoryMB
+        self.cpuSeconds = cpuSeconds
         self.jobID = jobID
         self.displayID = displayID
         self.state = state
@@ -27,11 +30,12 @@ public struct AccountingRecord: Sendable, Hashable {
     }
 }
 
-/// Reads `sacct -a -n -P -o JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS`: one record per job from its
-/// allocation line, with the highest MaxRSS of its step lines (`12.batch`, `12.0`) as its peak memory. Older output
-/// without the MaxRSS column (`-X`, six fields) reads the same, without peaks.
+/// Reads `sacct -a -n -P -o JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS,TotalCPU`: one record per job from
+/// its allocation line (whose TotalCPU is its steps' sum), with the highest MaxRSS of its step lines (`12.batch`,
+/// `12.0`) as its peak memory. Older output without the last columns (`-X`, six fields; seven without TotalCPU)
+/// reads the same, without peaks or CPU time.
 public enum AccountingParser {
-    public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS"
+    public static let fields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End,MaxRSS,TotalCPU"
     /// What `sacct -c` (the job completion log, on clusters without slurmdbd) can give: the same, without MaxRSS.
     public static let completionFields = "JobIDRaw,JobID,State,ExitCode,Elapsed,End"
 
@@ -78,7 +82,8 @@ public enum AccountingParser {
                     exitCode: codes.first.flatMap { decimal($0.utf8) },
                     signal: codes.count > 1 ? decimal(codes[1].utf8) : nil,
                     elapsed: SlurmDuration(parsing: columns[4]),
-                    endTime: clock.seconds(columns[5])
+                    endTime: clock.seconds(columns[5]),
+                    cpuSeconds: columns.count >= 8 ? Self.cpuTime(columns[7]) : nil
                 )
             )
         }
@@ -86,5 +91,13 @@ public enum AccountingParser {
             for index in records.indices { records[index].peakMemoryMB = peaks[records[index].jobID] }
         }
         return records
+    }
+
+    /// TotalCPU as sacct prints it: `[D-][HH:]MM:SS[.mmm]` (`00:00.012`, `01:02:03`, `1-00:00:00`); the fraction
+    /// is dropped.
+    public static func cpuTime(_ text: Substring) -> Int? {
+        let whole = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first ?? text
+        guard !whole.isEmpty else { return nil }
+        return SlurmDuration(parsing: whole).seconds
     }
 }

@@ -335,7 +335,8 @@ extension Connection {
     static let jobColumns = """
         job_id, display_id, array_job_id, array_task, het_job_id, het_offset, name, user, account, partition, qos, state,
         reason, submit_time, start_time, end_time, time_limit, node_count, cpus, memory_mb, gres, node_list, priority,
-        dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at, peak_memory_mb, gpus
+        dependency, first_seen, gone_at, final_state, exit_code, exit_signal, ended_at, peak_memory_mb, gpus,
+        cpu_seconds
         """
 
     static func jobRecord(_ row: Statement) -> JobRecord {
@@ -356,7 +357,8 @@ extension Connection {
         return JobRecord(
             job: job, firstSeen: row.int64(24), goneAt: row.optionalInt64(25),
             finalState: row.optionalText(26).map(JobState.init(rawValue:)), exitCode: row.optionalInt(27),
-            exitSignal: row.optionalInt(28), endedAt: row.optionalInt64(29), peakMemoryMB: row.optionalInt(30)
+            exitSignal: row.optionalInt(28), endedAt: row.optionalInt64(29), peakMemoryMB: row.optionalInt(30),
+            cpuSeconds: row.optionalInt(32)
         )
     }
 

@@ -265,14 +265,15 @@ extension Connection {
         let finalize = try statement(
             """
             UPDATE jobs SET final_state = ?, exit_code = ?, exit_signal = ?, ended_at = coalesce(ended_at, ?),
-                peak_memory_mb = coalesce(?, peak_memory_mb)
+                peak_memory_mb = coalesce(?, peak_memory_mb), cpu_seconds = coalesce(?, cpu_seconds)
             WHERE cluster = ? AND job_id = ? AND (final_state IS NULL OR exit_code IS NULL)
             """
         )
         for record in accounting where record.state.isFinal {
             try finalize.run([
                 .text(record.state.rawValue), SQLValue(record.exitCode), SQLValue(record.signal),
-                SQLValue(record.endTime), SQLValue(record.peakMemoryMB), .text(cluster), SQLValue(record.jobID),
+                SQLValue(record.endTime), SQLValue(record.peakMemoryMB), SQLValue(record.cpuSeconds), .text(cluster),
+                SQLValue(record.jobID),
             ])
             summary.jobsFinalized += changes
         }

@@ -13,6 +13,8 @@ public struct JobRecord: Sendable, Hashable {
     public var endedAt: Int64?
     /// Accounting's MaxRSS over the job's steps, once it has ended.
     public var peakMemoryMB: Int?
+    /// Accounting's TotalCPU, once it has ended.
+    public var cpuSeconds: Int?
 }
 
 /// A stretch of time a node spent in one state, clipped to the window asked for.

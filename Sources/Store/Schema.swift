@@ -239,6 +239,10 @@ enum Schema {
             PRIMARY KEY (cluster, discord_user)
         );
         """,
+        // 8: accounting's TotalCPU of each ended job, for the efficiency line of its end alert.
+        """
+        ALTER TABLE jobs ADD COLUMN cpu_seconds INTEGER;
+        """,
     ]
 
     /// Brings the database to the newest schema, one migration per transaction.
